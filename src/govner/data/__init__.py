@@ -1,0 +1,1 @@
+"""Data flow: Label Studio export → validated documents → character examples → features."""

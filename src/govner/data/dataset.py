@@ -1,0 +1,57 @@
+"""From a Label Studio export to a ``datasets.DatasetDict`` of character examples."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from datasets import Dataset, DatasetDict
+
+from govner.data.examples import CharExample, document_examples
+from govner.data.labelstudio import read_export
+from govner.data.spans import Document
+from govner.data.split import SPLITS, read_sources, split_by_source
+from govner.data.validation import ValidationReport, validate_tasks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PreparedData:
+    documents: dict[str, list[Document]]  # split name → documents
+    dataset: DatasetDict  # split name → character examples
+    report: ValidationReport
+
+    def sources(self, split: str) -> list[str]:
+        return sorted({d.source for d in self.documents[split]})
+
+
+def load_documents(data_cfg, labels: tuple[str, ...]) -> tuple[list[Document], ValidationReport]:
+    tasks = read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+    docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=data_cfg.use_predictions)
+    log.info("%s: %s", data_cfg.path, report.summary())
+    for problem in report.skipped:
+        log.warning("skipped %s", problem)
+    return docs, report
+
+
+def examples_dataset(docs: list[Document], max_chars: int, stride: int) -> Dataset:
+    rows = [asdict(ex) for doc in docs for ex in document_examples(doc, max_chars, stride)]
+    columns = [f for f in CharExample.__dataclass_fields__]
+    return Dataset.from_dict({c: [r[c] for r in rows] for c in columns})
+
+
+def prepare_data(data_cfg, labels: tuple[str, ...]) -> PreparedData:
+    """Read, validate, split by report and segment, as configured in ``data_cfg``."""
+    docs, report = load_documents(data_cfg, labels)
+    split_cfg = data_cfg.split
+    test_file = split_cfg.get("test_reports_file")
+    test_sources = read_sources(test_file) if test_file and Path(test_file).exists() else None
+    if test_sources is not None:
+        log.info("test reports fixed by %s (%d reports)", test_file, len(test_sources))
+    splits = split_by_source(docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, test_sources)
+    dataset = DatasetDict({name: examples_dataset(splits[name], data_cfg.max_chars, data_cfg.stride) for name in SPLITS})
+    for name in SPLITS:
+        log.info("%s: %d reports, %d documents, %d examples", name, len({d.source for d in splits[name]}), len(splits[name]), len(dataset[name]))
+    return PreparedData(splits, dataset, report)

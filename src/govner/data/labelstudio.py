@@ -1,0 +1,122 @@
+"""Read Label Studio exports: the full JSON export and JSON_MIN, from a file or directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class ExportFormatError(ValueError):
+    """The file is not a Label Studio JSON / JSON_MIN export."""
+
+
+@dataclass
+class RawAnnotation:
+    """One annotation (or prediction) of a task, with Label Studio's ``result`` items."""
+
+    id: Any
+    result: list[dict]
+    cancelled: bool = False
+    updated_at: str = ""
+    model_version: str = ""
+
+
+@dataclass
+class RawTask:
+    file: str
+    id: Any
+    text: Any
+    source: str | None
+    annotations: list[RawAnnotation] = field(default_factory=list)
+    predictions: list[RawAnnotation] = field(default_factory=list)
+
+    @property
+    def origin(self) -> str:
+        return f"{self.file}, task {self.id}"
+
+
+def export_files(path: str | Path) -> list[Path]:
+    """The ``.json`` export files at ``path`` (a file, or a directory searched recursively)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.json") if p.is_file())
+        if not files:
+            raise ExportFormatError(f"{path}: directory holds no .json export files")
+        return files
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such export file or directory")
+    return [path]
+
+
+def read_export(path: str | Path, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+    """All tasks of the export(s) at ``path``, in file order."""
+    tasks: list[RawTask] = []
+    for file in export_files(path):
+        tasks.extend(read_export_file(file, text_field, source_field))
+    return tasks
+
+
+def read_export_file(file: Path, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+    try:
+        payload = json.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise ExportFormatError(f"{file}: not UTF-8 ({err})") from err
+    except json.JSONDecodeError as err:
+        raise ExportFormatError(f"{file}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
+    if isinstance(payload, dict):
+        payload = [payload]
+    if not isinstance(payload, list):
+        raise ExportFormatError(f"{file}: expected a list of tasks, got {type(payload).__name__}")
+    tasks = []
+    for position, item in enumerate(payload):
+        if not isinstance(item, dict):
+            raise ExportFormatError(f"{file}: item {position} is {type(item).__name__}, not a task object")
+        task_id = item.get("id", f"#{position}")
+        if "data" in item:
+            tasks.append(_full_task(str(file), task_id, item, text_field, source_field))
+        else:
+            tasks.append(_min_task(str(file), task_id, item, text_field, source_field))
+    return tasks
+
+
+def _full_task(file: str, task_id: Any, item: dict, text_field: str, source_field: str) -> RawTask:
+    data = item["data"] if isinstance(item["data"], dict) else {}
+    return RawTask(
+        file=file,
+        id=task_id,
+        text=data.get(text_field),
+        source=_source(data.get(source_field)),
+        annotations=[_annotation(a) for a in item.get("annotations") or []],
+        predictions=[_annotation(p) for p in item.get("predictions") or []],
+    )
+
+
+def _annotation(raw: dict) -> RawAnnotation:
+    return RawAnnotation(
+        id=raw.get("id"),
+        result=list(raw.get("result") or []),
+        cancelled=bool(raw.get("was_cancelled", False)),
+        updated_at=str(raw.get("updated_at") or raw.get("created_at") or ""),
+        model_version=str(raw.get("model_version") or ""),
+    )
+
+
+def _min_task(file: str, task_id: Any, item: dict, text_field: str, source_field: str) -> RawTask:
+    """JSON_MIN: data fields at the top level, each labels control as a list of regions."""
+    regions_key = next(
+        (k for k, v in item.items() if isinstance(v, list) and v and all(isinstance(r, dict) and "labels" in r for r in v)),
+        None,
+    )
+    annotations = []
+    if regions_key is not None:
+        result = [{"type": "labels", "from_name": regions_key, "value": region} for region in item[regions_key]]
+        annotations.append(RawAnnotation(id=item.get("annotation_id"), result=result, updated_at=str(item.get("updated_at", ""))))
+    elif "annotation_id" in item:  # annotated, with no region at all
+        annotations.append(RawAnnotation(id=item["annotation_id"], result=[], updated_at=str(item.get("updated_at", ""))))
+    return RawTask(file=file, id=task_id, text=item.get(text_field), source=_source(item.get(source_field)), annotations=annotations)
+
+
+def _source(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None

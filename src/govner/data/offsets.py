@@ -1,0 +1,28 @@
+"""Offsets in UTF-16 code units (Label Studio, JavaScript) vs. Python code points.
+
+Characters outside the Basic Multilingual Plane (emoji, CJK Extension B such as 𠀀) take
+two UTF-16 code units but one Python index, so every offset after them differs.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+
+
+def has_astral(text: str) -> bool:
+    return any(ord(ch) > 0xFFFF for ch in text)
+
+
+class Utf16Offsets:
+    """Converts offsets of one text between code points and UTF-16 code units."""
+
+    def __init__(self, text: str) -> None:
+        self._units = [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
+        self._index = {unit: i for i, unit in enumerate(self._units)}
+
+    def to_utf16(self, index: int) -> int:
+        return self._units[index]
+
+    def to_index(self, offset: int) -> int | None:
+        """Code-point index of a UTF-16 offset; ``None`` if out of range or inside a pair."""
+        return self._index.get(offset)

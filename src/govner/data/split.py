@@ -1,0 +1,55 @@
+"""Train / dev / test split grouped by source report: a report never spans two splits."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from pathlib import Path
+
+from govner.data.spans import Document
+
+SPLITS = ("train", "dev", "test")
+
+
+def split_by_source(
+    docs: list[Document],
+    dev_ratio: float,
+    test_ratio: float,
+    seed: int,
+    test_sources: set[str] | None = None,
+) -> dict[str, list[Document]]:
+    """Assign whole reports to splits so that dev and test get about their share of
+    sentences. ``test_sources`` fixes the test reports (as read from a test-reports file)."""
+    sizes = Counter(doc.source for doc in docs)
+    total = sum(sizes.values())
+    sources = sorted(sizes)
+    random.Random(seed).shuffle(sources)
+    assignment: dict[str, str] = {}
+    if test_sources is not None:
+        assignment.update({s: "test" for s in sources if s in test_sources})
+        targets = [("dev", dev_ratio)]
+    else:
+        targets = [("test", test_ratio), ("dev", dev_ratio)]
+    remaining = [s for s in sources if s not in assignment]
+    for name, ratio in targets:
+        filled = 0
+        while remaining and filled < ratio * total and len(remaining) > 1:
+            source = remaining.pop()
+            assignment[source] = name
+            filled += sizes[source]
+    assignment.update({s: "train" for s in remaining})
+    splits: dict[str, list[Document]] = {name: [] for name in SPLITS}
+    for doc in docs:
+        splits[assignment[doc.source]].append(doc)
+    return splits
+
+
+def read_sources(path: str | Path) -> set[str]:
+    """Report names from a file with one per line (``#`` starts a comment)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return {line.split("#", 1)[0].strip() for line in lines} - {""}
+
+
+def write_sources(path: str | Path, sources: set[str], header: str) -> None:
+    body = "".join(f"{s}\n" for s in sorted(sources))
+    Path(path).write_text(f"# {header}\n{body}", encoding="utf-8")

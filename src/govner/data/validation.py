@@ -1,0 +1,219 @@
+"""Validate Label Studio tasks into :class:`Document` objects, early and precisely.
+
+Every task ends up either as a document or in the report with its reason. Each problem
+kind has a policy: ``error`` (stop, listing every such problem with file and task id) or
+``skip`` (leave the task out and report it); ``empty_annotation`` may also be ``keep``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govner.data.labelstudio import RawAnnotation, RawTask
+from govner.data.offsets import Utf16Offsets
+from govner.data.spans import Document, Span
+
+DEFAULT_POLICY: dict[str, str] = {
+    "no_text": "skip",
+    "no_annotation": "skip",
+    "cancelled_annotation": "skip",
+    "multiple_annotations": "latest",  # first | latest | error
+    "empty_annotation": "keep",  # a submitted annotation with no span: a sentence with no entity
+    "unknown_label": "error",
+    "offsets_out_of_range": "error",
+    "text_mismatch": "error",
+    "overlapping_spans": "error",
+    "duplicate_text": "skip",
+}
+_ALLOWED = {"multiple_annotations": {"first", "latest", "error"}, "empty_annotation": {"keep", "skip", "error"}}
+
+
+class DataValidationError(ValueError):
+    """Raised with every problem whose policy is ``error``, one per line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = [str(p) for p in problems[:50]]
+        if len(problems) > 50:
+            lines.append(f"... and {len(problems) - 50} more")
+        super().__init__(f"{len(problems)} annotation problem(s):\n" + "\n".join(lines))
+
+
+@dataclass(frozen=True)
+class Problem:
+    origin: str  # "file.json, task 12"
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.kind}: {self.message}"
+
+
+@dataclass
+class ValidationReport:
+    tasks: int = 0
+    used: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # kept, but worth knowing
+    utf16_converted: int = 0
+
+    def summary(self) -> str:
+        kinds = Counter(p.kind for p in self.skipped)
+        parts = [f"{self.tasks} tasks read, {self.used} used, {len(self.skipped)} skipped"]
+        parts += [f"{n} {kind}" for kind, n in sorted(kinds.items())]
+        if self.utf16_converted:
+            parts.append(f"{self.utf16_converted} task(s) had UTF-16 offsets, converted")
+        if self.notes:
+            parts.append(f"{len(self.notes)} note(s)")
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {
+            "tasks": self.tasks,
+            "used": self.used,
+            "utf16_converted": self.utf16_converted,
+            "skipped": [vars(p) for p in self.skipped],
+            "notes": [vars(p) for p in self.notes],
+        }
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def resolve_policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
+    policy = dict(DEFAULT_POLICY)
+    for kind, action in (overrides or {}).items():
+        if kind not in policy:
+            raise ValueError(f"unknown validation problem kind {kind!r}; known: {', '.join(policy)}")
+        if action not in _ALLOWED.get(kind, {"error", "skip"}):
+            raise ValueError(f"policy for {kind} must be one of {sorted(_ALLOWED.get(kind, {'error', 'skip'}))}, got {action!r}")
+        policy[kind] = action
+    return policy
+
+
+class _TaskRejected(Exception):
+    def __init__(self, kind: str, message: str) -> None:
+        self.kind, self.message = kind, message
+
+
+def validate_tasks(
+    tasks: list[RawTask],
+    labels: tuple[str, ...] | list[str],
+    policy: Mapping[str, str] | None = None,
+    use_predictions: bool = False,
+) -> tuple[list[Document], ValidationReport]:
+    """Turn raw tasks into documents; raise :class:`DataValidationError` on ``error`` problems.
+
+    With ``use_predictions`` a task without annotations falls back to its latest prediction.
+    """
+    policy = resolve_policy(policy)
+    report = ValidationReport(tasks=len(tasks))
+    errors: list[Problem] = []
+    documents: list[Document] = []
+    seen_texts: dict[str, Document] = {}
+    for task in tasks:
+        try:
+            doc, converted = _validate_task(task, set(labels), policy, use_predictions, report)
+            if doc.text in seen_texts:
+                first = seen_texts[doc.text]
+                same = first.spans == doc.spans
+                raise _TaskRejected(
+                    "duplicate_text",
+                    f"same text as {first.origin}" + ("" if same else " but with different spans"),
+                )
+        except _TaskRejected as rejected:
+            problem = Problem(task.origin, rejected.kind, rejected.message)
+            (errors if policy[rejected.kind] == "error" else report.skipped).append(problem)
+            continue
+        seen_texts[doc.text] = doc
+        report.utf16_converted += converted
+        documents.append(doc)
+    if errors:
+        raise DataValidationError(errors)
+    report.used = len(documents)
+    return documents, report
+
+
+def _validate_task(
+    task: RawTask, labels: set[str], policy: dict[str, str], use_predictions: bool, report: ValidationReport
+) -> tuple[Document, bool]:
+    if not isinstance(task.text, str) or not task.text.strip():
+        raise _TaskRejected("no_text", "task has no text" if task.text is None else f"text is empty or not a string: {task.text!r}")
+    annotation = _choose_annotation(task, policy, use_predictions, report)
+    regions = []
+    for item in annotation.result:
+        value = item.get("value") or {}
+        if item.get("type", "labels") != "labels" or "labels" not in value:
+            report.notes.append(Problem(task.origin, "ignored_result", f"result of type {item.get('type')!r} is not a span label"))
+            continue
+        regions.append(value)
+    if not regions and policy["empty_annotation"] != "keep":
+        raise _TaskRejected("empty_annotation", f"annotation {annotation.id} has no labeled span")
+    spans, converted = _spans(task, regions, labels)
+    spans.sort()
+    for a, b in zip(spans, spans[1:], strict=False):
+        if b.start < a.end:
+            raise _TaskRejected(
+                "overlapping_spans",
+                f"{a.label} [{a.start}, {a.end}) {task.text[a.start:a.end]!r} overlaps "
+                f"{b.label} [{b.start}, {b.end}) {task.text[b.start:b.end]!r}",
+            )
+    source = task.source
+    if source is None:
+        source = Path(task.file).name
+        report.notes.append(Problem(task.origin, "no_source", f"no data.source; grouped under {source!r}"))
+    doc = Document(id=str(task.id), text=task.text, spans=spans, source=source, origin=task.origin)
+    return doc, converted
+
+
+def _choose_annotation(task: RawTask, policy: dict[str, str], use_predictions: bool, report: ValidationReport) -> RawAnnotation:
+    live = [a for a in task.annotations if not a.cancelled]
+    if not live:
+        if task.annotations:
+            raise _TaskRejected("cancelled_annotation", f"all {len(task.annotations)} annotation(s) were cancelled (skipped)")
+        if use_predictions and task.predictions:
+            return task.predictions[-1]
+        raise _TaskRejected("no_annotation", "task has no annotation")
+    if len(live) > 1:
+        choice = policy["multiple_annotations"]
+        if choice == "error":
+            raise _TaskRejected("multiple_annotations", f"{len(live)} annotations ({', '.join(str(a.id) for a in live)})")
+        chosen = live[0] if choice == "first" else max(live, key=lambda a: a.updated_at)
+        report.notes.append(Problem(task.origin, "multiple_annotations", f"{len(live)} annotations, used {choice} (id {chosen.id})"))
+        return chosen
+    return live[0]
+
+
+def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[Span], bool]:
+    """Spans in code points. Offsets are taken as code points when ``value.text`` matches
+    them, else as Label Studio's UTF-16 code units when that matches instead."""
+    text: str = task.text
+    utf16 = Utf16Offsets(text)
+    spans, converted = [], False
+    for value in regions:
+        names = value.get("labels") or []
+        if len(names) != 1 or names[0] not in labels:
+            raise _TaskRejected("unknown_label", f"labels {names!r} at [{value.get('start')}, {value.get('end')}); expected one of {sorted(labels)}")
+        start, end, surface = value.get("start"), value.get("end"), value.get("text")
+        if not (isinstance(start, int) and isinstance(end, int)):
+            raise _TaskRejected("offsets_out_of_range", f"{names[0]} span has non-integer offsets {start!r}, {end!r}")
+        candidates = [(start, end, False), (utf16.to_index(start), utf16.to_index(end), True)]
+        for s, e, is_utf16 in candidates:
+            if s is None or e is None or not 0 <= s < e <= len(text):
+                continue
+            if surface is None or text[s:e] == surface:
+                spans.append(Span(s, e, names[0]))
+                converted |= is_utf16 and (s, e) != (start, end)
+                break
+        else:
+            if not 0 <= start < end or end > utf16.to_utf16(len(text)):
+                raise _TaskRejected("offsets_out_of_range", f"{names[0]} span [{start}, {end}) is outside the text (length {len(text)})")
+            raise _TaskRejected(
+                "text_mismatch",
+                f"{names[0]} span [{start}, {end}) reads {text[start:end]!r} in the text but value.text is {surface!r}",
+            )
+    return spans, converted

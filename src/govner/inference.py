@@ -1,0 +1,106 @@
+"""Batch inference over report files: stream documents in chunks, write as they come."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from govner.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
+from govner.outputs import make_writer
+from govner.predictor import Predictor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchSummary:
+    files: int = 0
+    documents: int = 0
+    characters: int = 0
+    entities: int = 0
+    seconds: float = 0.0
+    failures: list[InputFailure] = field(default_factory=list)
+
+    @property
+    def chars_per_second(self) -> float:
+        return self.characters / self.seconds if self.seconds else 0.0
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.files} files, {self.documents} documents, {self.characters:,} characters, "
+            f"{self.entities:,} entities in {self.seconds:.1f}s ({self.chars_per_second:,.0f} chars/s); "
+            f"{len(self.failures)} failed"
+        ]
+        lines += [f"  FAILED {f.source}: {f.reason}" for f in self.failures]
+        return "\n".join(lines)
+
+
+def predict_files(
+    predictor: Predictor,
+    input_spec: str,
+    output: str | Path,
+    output_format: str = "jsonl",
+    model_version: str = "govner",
+    chunk_chars: int = 200_000,
+    labelstudio: dict | None = None,
+) -> BatchSummary:
+    """Tag every document found at ``input_spec`` and write them to ``output`` in input order.
+    Documents are gathered into chunks of about ``chunk_chars`` characters, so memory stays
+    flat however many files there are."""
+    files = resolve_inputs(input_spec)
+    summary = BatchSummary(files=len(files))
+    writer = make_writer(output_format, output, model_version, **(labelstudio or {}))
+    start = time.perf_counter()
+    try:
+        with tqdm(total=len(files), unit="file", desc="predict") as progress:
+            for chunk in _chunks(files, chunk_chars, summary, progress):
+                for doc, prediction in zip(chunk, predictor.predict([d.text for d in chunk]), strict=True):
+                    writer.write(doc, prediction)
+                    summary.entities += len(prediction.entities)
+    finally:
+        writer.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _chunks(files: list[Path], chunk_chars: int, summary: BatchSummary, progress: tqdm) -> Iterator[list[InputDocument]]:
+    chunk: list[InputDocument] = []
+    size = 0
+    for path in files:
+        for item in read_documents(path):
+            if isinstance(item, InputFailure):
+                log.error("%s: %s", item.source, item.reason)
+                summary.failures.append(item)
+                continue
+            chunk.append(item)
+            size += len(item.text)
+            summary.documents += 1
+            summary.characters += len(item.text)
+            if size >= chunk_chars:
+                yield chunk
+                chunk, size = [], 0
+        progress.update(1)
+    if chunk:
+        yield chunk
+
+
+def predict_job(cfg) -> int:
+    """``scripts/predict.py``; returns the exit status (1 if any input failed)."""
+    predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, max_chars=cfg.max_chars, stride=cfg.stride)
+    summary = predict_files(
+        predictor,
+        cfg.input,
+        cfg.output,
+        output_format=cfg.output_format,
+        model_version=cfg.model_version or Path(cfg.model_dir).resolve().name,
+        chunk_chars=cfg.chunk_chars,
+        labelstudio=dict(cfg.labelstudio),
+    )
+    print(summary)
+    print(f"output: {cfg.output} ({cfg.output_format})")
+    return 1 if summary.failures else 0

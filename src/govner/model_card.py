@@ -1,0 +1,46 @@
+"""The model card (``README.md``) written into every trained model directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govner.metrics import format_table
+
+
+def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: dict, metrics: dict) -> None:
+    lines = [
+        f"# govner model `{run_name}`",
+        "",
+        "Token-classification model tagging INDICATOR, QUANTITY, UNIT and ORG spans in Chinese",
+        "government work reports (IOB2, one tag per character).",
+        "",
+        "## Data",
+        f"- annotations: `{cfg_summary['data_path']}`",
+    ]
+    for name, info in splits.items():
+        lines.append(f"- {name}: {info['documents']} sentences from {len(info['sources'])} reports")
+    lines += ["", "## Model", f"- base: {cfg_summary['base']}", f"- labels: {', '.join(cfg_summary['tags'])}", ""]
+    lines += ["## Metrics (seqeval, strict IOB2, entity level)", ""]
+    for split in ("dev", "test"):
+        if split in metrics:
+            lines += ["```", format_table(metrics[split], f"{split}:"), "```", ""]
+    lines += [
+        "## How to use",
+        "",
+        "```bash",
+        f"python scripts/predict.py model_dir={model_dir} input=report.txt output=entities.jsonl",
+        f"python scripts/evaluate.py model_dir={model_dir} data.path=export.json output_dir=eval",
+        "```",
+        "",
+        "```python",
+        "from govner.predictor import Predictor",
+        f'predictor = Predictor.from_dir("{model_dir}")',
+        'predictor.predict(["全年地区生产总值717.11亿元，增长3.0%。"])[0].entities',
+        "```",
+        "",
+        "Files: weights and `config.json` (with the label map), tokenizer files, `label_map.json`,",
+        "`govner.json` (inference settings), `config.yaml` (the resolved training config),",
+        "`splits.json` (reports per split), `data_report.json` (skipped tasks), `metrics.json`.",
+        "",
+    ]
+    (model_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")

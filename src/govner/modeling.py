@@ -1,0 +1,60 @@
+"""The token-classification model: a hub / local checkpoint, or a compact BERT from scratch."""
+
+from __future__ import annotations
+
+import logging
+
+from transformers import (
+    AutoModelForTokenClassification,
+    AutoTokenizer,
+    BertConfig,
+    BertForTokenClassification,
+    PreTrainedModel,
+    PreTrainedTokenizerBase,
+)
+
+from govner.tokenization import build_vocab, char_tokenizer
+
+log = logging.getLogger(__name__)
+
+
+def build_model(
+    model_cfg, tags: list[str], train_texts: list[str]
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """``model_cfg.name_or_path`` set: load it (hub name or directory) with a fresh
+    classification head; unset: a compact BERT and a character vocabulary from ``train_texts``."""
+    id2label = dict(enumerate(tags))
+    label2id = {t: i for i, t in enumerate(tags)}
+    if model_cfg.name_or_path:
+        log.info("loading %s", model_cfg.name_or_path)
+        tokenizer = AutoTokenizer.from_pretrained(model_cfg.name_or_path)
+        if not tokenizer.is_fast:
+            raise ValueError(f"{model_cfg.name_or_path}: a fast tokenizer (with offset mapping) is required")
+        model = AutoModelForTokenClassification.from_pretrained(
+            model_cfg.name_or_path,
+            num_labels=len(tags),
+            id2label=id2label,
+            label2id=label2id,
+            ignore_mismatched_sizes=True,
+        )
+        return model, tokenizer
+    arch = model_cfg.scratch
+    vocab = build_vocab(train_texts, min_freq=model_cfg.vocab.min_freq, max_size=model_cfg.vocab.max_size)
+    tokenizer = char_tokenizer(vocab, model_max_length=arch.max_position_embeddings)
+    config = BertConfig(
+        vocab_size=len(vocab),
+        hidden_size=arch.hidden_size,
+        num_hidden_layers=arch.num_hidden_layers,
+        num_attention_heads=arch.num_attention_heads,
+        intermediate_size=arch.intermediate_size,
+        max_position_embeddings=arch.max_position_embeddings,
+        hidden_dropout_prob=arch.dropout,
+        attention_probs_dropout_prob=arch.dropout,
+        pad_token_id=tokenizer.pad_token_id,
+        num_labels=len(tags),
+        id2label=id2label,
+        label2id=label2id,
+    )
+    model = BertForTokenClassification(config)
+    log.info("scratch BERT: %d characters in vocabulary, %.1fM parameters", len(vocab), model.num_parameters() / 1e6)
+    return model, tokenizer

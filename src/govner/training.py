@@ -1,0 +1,142 @@
+"""Fine-tune a token-classification model as configured, and write a self-contained model
+directory: weights, tokenizer, label map, resolved config, metrics and a model card."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+from omegaconf import DictConfig, OmegaConf
+from transformers import (
+    DataCollatorForTokenClassification,
+    EarlyStoppingCallback,
+    EvalPrediction,
+    Trainer,
+    TrainingArguments,
+    set_seed,
+)
+
+from govner.data.dataset import prepare_data
+from govner.evaluation import evaluate_documents
+from govner.features import IGNORE, tokenize_examples
+from govner.labels import iob2_tags
+from govner.metrics import entity_metrics, format_table
+from govner.model_card import write_model_card
+from govner.modeling import build_model
+from govner.predictor import SETTINGS_FILE, Predictor
+
+log = logging.getLogger(__name__)
+
+# Keys of the ``trainer`` config group that are govner's, not TrainingArguments'.
+_OWN_KEYS = ("early_stopping_patience", "resume_from_checkpoint", "keep_checkpoints")
+
+
+def train(cfg: DictConfig) -> dict:
+    """Run one training job; return the metrics written to ``metrics.json``."""
+    set_seed(cfg.seed)
+    model_dir = Path(cfg.output_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    labels = tuple(cfg.labels)
+    tags = iob2_tags(labels)
+    label2id = {t: i for i, t in enumerate(tags)}
+
+    data = prepare_data(cfg.data, labels)
+    data.report.write(model_dir / "data_report.json")
+    for split in ("train", "dev"):
+        if not data.documents[split]:
+            raise ValueError(f"the {split} split is empty: {len(data.sources('train'))} report(s) in total; "
+                             "training needs at least one report for train and one for dev (data.split.*)")
+
+    model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
+    features = data.dataset.map(
+        tokenize_examples,
+        batched=True,
+        fn_kwargs={"tokenizer": tokenizer, "label2id": label2id},
+        remove_columns=data.dataset["train"].column_names,
+        desc="tokenize",
+    )
+    for split, dataset in features.items():
+        lost = sum(dataset["n_chars_lost"])
+        if lost:
+            log.warning("%s: %d characters beyond the model's max length were cut; lower data.max_chars", split, lost)
+    features = features.remove_columns("n_chars_lost")
+
+    trainer_cfg = OmegaConf.to_container(cfg.trainer, resolve=True)
+    own = {k: trainer_cfg.pop(k) for k in _OWN_KEYS}
+    args = TrainingArguments(
+        output_dir=str(model_dir / "checkpoints"),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        save_total_limit=1,
+        report_to="none",
+        seed=cfg.seed,
+        **trainer_cfg,
+    )
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=features["train"],
+        eval_dataset=features["dev"],
+        data_collator=DataCollatorForTokenClassification(tokenizer),
+        processing_class=tokenizer,
+        compute_metrics=_token_metrics(tags, labels),
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=own["early_stopping_patience"])],
+    )
+    started = time.perf_counter()
+    result = trainer.train(resume_from_checkpoint=own["resume_from_checkpoint"] or None)
+    train_seconds = time.perf_counter() - started
+
+    trainer.save_model(str(model_dir))
+    settings = {"max_chars": cfg.data.max_chars, "stride": cfg.data.stride, "labels": list(labels)}
+    (model_dir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
+    (model_dir / "label_map.json").write_text(json.dumps({"id2label": dict(enumerate(tags)), "label2id": label2id}, indent=2), encoding="utf-8")
+    OmegaConf.save(cfg, model_dir / "config.yaml", resolve=True)
+    splits = {s: {"documents": len(d), "sources": sorted({x.source for x in d})} for s, d in data.documents.items()}
+    (model_dir / "splits.json").write_text(json.dumps(splits, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    predictor = Predictor(trainer.model, tokenizer, cfg.data.max_chars, cfg.data.stride, cfg.trainer.per_device_eval_batch_size)
+    metrics: dict = {}
+    for split in ("dev", "test"):
+        if data.documents[split]:
+            evaluation = evaluate_documents(predictor, data.documents[split], labels)
+            evaluation.write(model_dir / f"eval-{split}")
+            metrics[split] = evaluation.metrics
+            print(format_table(evaluation.metrics, f"\n{split} ({len(data.documents[split])} sentences):"))
+    metrics["training"] = {
+        "seconds": round(train_seconds, 1),
+        "epochs": round(result.metrics.get("epoch", 0.0), 2),
+        "steps": result.global_step,
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "train_examples": len(features["train"]),
+        "parameters": trainer.model.num_parameters(),
+    }
+    (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    base = cfg.model.name_or_path or f"scratch BERT ({OmegaConf.to_container(cfg.model.scratch)})"
+    write_model_card(model_dir, cfg.run_name, {"data_path": cfg.data.path, "base": base, "tags": tags}, splits, metrics)
+    if not own["keep_checkpoints"]:
+        shutil.rmtree(model_dir / "checkpoints", ignore_errors=True)
+    print(f"\nmodel directory: {model_dir} (training {train_seconds:.0f}s)")
+    return metrics
+
+
+def _token_metrics(tags: list[str], labels: tuple[str, ...]):
+    """``compute_metrics`` for the Trainer: seqeval on token labels (ignored positions dropped)."""
+
+    def compute(prediction: EvalPrediction) -> dict:
+        pred_ids = np.argmax(prediction.predictions, axis=-1)
+        gold, pred = [], []
+        for p_row, g_row in zip(pred_ids, prediction.label_ids, strict=True):
+            keep = g_row != IGNORE
+            gold.append([tags[i] for i in g_row[keep]])
+            pred.append([tags[i] for i in p_row[keep]])
+        metrics = entity_metrics(gold, pred, labels)
+        return {"f1": metrics["overall"]["f1"], "precision": metrics["overall"]["precision"], "recall": metrics["overall"]["recall"]}
+
+    return compute
