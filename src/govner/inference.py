@@ -68,7 +68,9 @@ def predict_files(
     return summary
 
 
-def _chunks(files: list[Path], chunk_chars: int, summary: BatchSummary, progress: tqdm) -> Iterator[list[InputDocument]]:
+def _chunks(
+    files: list[Path], chunk_chars: int, summary: BatchSummary, progress: tqdm
+) -> Iterator[list[InputDocument]]:
     chunk: list[InputDocument] = []
     size = 0
     for path in files:

@@ -55,7 +55,9 @@ def format_table(metrics: dict, title: str = "") -> str:
     lines = [title] if title else []
     lines.append(f"{'type':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}")
     for label, row in metrics["per_type"].items():
-        lines.append(f"{label:<12}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1']:>10.4f}{row['support']:>10d}")
+        lines.append(
+            f"{label:<12}{row['precision']:>10.4f}{row['recall']:>10.4f}{row['f1']:>10.4f}{row['support']:>10d}"
+        )
     o, m = metrics["overall"], metrics["macro"]
     lines.append(f"{'micro':<12}{o['precision']:>10.4f}{o['recall']:>10.4f}{o['f1']:>10.4f}{o.get('support', 0):>10d}")
     lines.append(f"{'macro':<12}{m['precision']:>10.4f}{m['recall']:>10.4f}{m['f1']:>10.4f}")

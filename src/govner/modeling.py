@@ -18,9 +18,7 @@ from govner.tokenization import build_vocab, char_tokenizer
 log = logging.getLogger(__name__)
 
 
-def build_model(
-    model_cfg, tags: list[str], train_texts: list[str]
-) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
     """``model_cfg.name_or_path`` set: load it (hub name or directory) with a fresh
     classification head; unset: a compact BERT and a character vocabulary from ``train_texts``."""
     id2label = dict(enumerate(tags))

@@ -26,7 +26,9 @@ class JsonlWriter:
 
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
         entities = [vars(e) for e in prediction.entities]
-        self._fh.write(json.dumps({"id": doc.id, "source": doc.source, "entities": entities}, ensure_ascii=False) + "\n")
+        self._fh.write(
+            json.dumps({"id": doc.id, "source": doc.source, "entities": entities}, ensure_ascii=False) + "\n"
+        )
 
     def close(self) -> None:
         self._fh.close()
@@ -46,14 +48,20 @@ class LabelStudioWriter:
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
         self._fh.write("\n" if self._first else ",\n")
         self._first = False
-        json.dump(labelstudio_task(doc, prediction, self.model_version, self.from_name, self.to_name), self._fh, ensure_ascii=False)
+        json.dump(
+            labelstudio_task(doc, prediction, self.model_version, self.from_name, self.to_name),
+            self._fh,
+            ensure_ascii=False,
+        )
 
     def close(self) -> None:
         self._fh.write("\n]\n")
         self._fh.close()
 
 
-def labelstudio_task(doc: InputDocument, prediction: DocumentPrediction, model_version: str, from_name: str, to_name: str) -> dict:
+def labelstudio_task(
+    doc: InputDocument, prediction: DocumentPrediction, model_version: str, from_name: str, to_name: str
+) -> dict:
     offsets = Utf16Offsets(doc.text)
     result = [
         {

@@ -95,7 +95,9 @@ class Predictor:
         return out
 
 
-def _char_tags(n_chars: int, offsets: list, token_tags: list[str], token_probs: list[float]) -> tuple[list[str], list[float]]:
+def _char_tags(
+    n_chars: int, offsets: list, token_tags: list[str], token_probs: list[float]
+) -> tuple[list[str], list[float]]:
     """Token tags → one tag per character: a token's first character takes its tag, the rest
     continue it; characters without a token (whitespace) join an entity they sit inside."""
     tags: list[str | None] = [None] * n_chars
@@ -120,7 +122,9 @@ def _char_tags(n_chars: int, offsets: list, token_tags: list[str], token_probs: 
 
 def _document_prediction(text: str, tags: list[str], probs: list[float]) -> DocumentPrediction:
     entities = [
-        Entity(s.start, s.end, s.label, text[s.start : s.end], round(sum(probs[s.start : s.end]) / (s.end - s.start), 4))
+        Entity(
+            s.start, s.end, s.label, text[s.start : s.end], round(sum(probs[s.start : s.end]) / (s.end - s.start), 4)
+        )
         for s in tags_to_spans(tags)
     ]
     score = round(sum(probs) / len(probs), 4) if probs else 1.0
@@ -130,4 +134,3 @@ def _document_prediction(text: str, tags: list[str], probs: list[float]) -> Docu
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-

@@ -48,8 +48,10 @@ def train(cfg: DictConfig) -> dict:
     data.report.write(model_dir / "data_report.json")
     for split in ("train", "dev"):
         if not data.documents[split]:
-            raise ValueError(f"the {split} split is empty: {len(data.sources('train'))} report(s) in total; "
-                             "training needs at least one report for train and one for dev (data.split.*)")
+            raise ValueError(
+                f"the {split} split is empty: {len(data.sources('train'))} report(s) in total; "
+                "training needs at least one report for train and one for dev (data.split.*)"
+            )
 
     model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
     features = data.dataset.map(
@@ -96,12 +98,16 @@ def train(cfg: DictConfig) -> dict:
     trainer.save_model(str(model_dir))
     settings = {"max_chars": cfg.data.max_chars, "stride": cfg.data.stride, "labels": list(labels)}
     (model_dir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    (model_dir / "label_map.json").write_text(json.dumps({"id2label": dict(enumerate(tags)), "label2id": label2id}, indent=2), encoding="utf-8")
+    (model_dir / "label_map.json").write_text(
+        json.dumps({"id2label": dict(enumerate(tags)), "label2id": label2id}, indent=2), encoding="utf-8"
+    )
     OmegaConf.save(cfg, model_dir / "config.yaml", resolve=True)
     splits = {s: {"documents": len(d), "sources": sorted({x.source for x in d})} for s, d in data.documents.items()}
     (model_dir / "splits.json").write_text(json.dumps(splits, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    predictor = Predictor(trainer.model, tokenizer, cfg.data.max_chars, cfg.data.stride, cfg.trainer.per_device_eval_batch_size)
+    predictor = Predictor(
+        trainer.model, tokenizer, cfg.data.max_chars, cfg.data.stride, cfg.trainer.per_device_eval_batch_size
+    )
     metrics: dict = {}
     for split in ("dev", "test"):
         if data.documents[split]:
@@ -137,6 +143,10 @@ def _token_metrics(tags: list[str], labels: tuple[str, ...]):
             gold.append([tags[i] for i in g_row[keep]])
             pred.append([tags[i] for i in p_row[keep]])
         metrics = entity_metrics(gold, pred, labels)
-        return {"f1": metrics["overall"]["f1"], "precision": metrics["overall"]["precision"], "recall": metrics["overall"]["recall"]}
+        return {
+            "f1": metrics["overall"]["f1"],
+            "precision": metrics["overall"]["precision"],
+            "recall": metrics["overall"]["recall"],
+        }
 
     return compute

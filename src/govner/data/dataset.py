@@ -51,7 +51,15 @@ def prepare_data(data_cfg, labels: tuple[str, ...]) -> PreparedData:
     if test_sources is not None:
         log.info("test reports fixed by %s (%d reports)", test_file, len(test_sources))
     splits = split_by_source(docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, test_sources)
-    dataset = DatasetDict({name: examples_dataset(splits[name], data_cfg.max_chars, data_cfg.stride) for name in SPLITS})
+    dataset = DatasetDict(
+        {name: examples_dataset(splits[name], data_cfg.max_chars, data_cfg.stride) for name in SPLITS}
+    )
     for name in SPLITS:
-        log.info("%s: %d reports, %d documents, %d examples", name, len({d.source for d in splits[name]}), len(splits[name]), len(dataset[name]))
+        log.info(
+            "%s: %d reports, %d documents, %d examples",
+            name,
+            len({d.source for d in splits[name]}),
+            len(splits[name]),
+            len(dataset[name]),
+        )
     return PreparedData(splits, dataset, report)

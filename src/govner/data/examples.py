@@ -24,8 +24,8 @@ class Segment:
 def windows(start: int, end: int, max_chars: int, stride: int, spans: list[Span] = ()) -> list[Segment]:
     """Cover ``[start, end)`` with windows of at most ``max_chars`` that overlap by ``stride``.
 
-    A window end that would cut a span is moved back to the span's start (when the span
-    fits in a window), so each span lies whole inside some window.
+    Window edges never cut a span that fits in a window: an end is moved back to the
+    span's start, a start forward to the span's end, so each span lies whole in a window.
     """
     if not 0 <= stride < max_chars:
         raise ValueError(f"stride must be in [0, max_chars); got stride={stride}, max_chars={max_chars}")
@@ -40,6 +40,9 @@ def windows(start: int, end: int, max_chars: int, stride: int, spans: list[Span]
         if stop >= end:
             return out
         pos = max(stop - stride, pos + 1)
+        for span in spans:
+            if span.start < pos < span.end <= stop:
+                pos = span.end
 
 
 def segment(text: str, max_chars: int, stride: int, spans: list[Span] = ()) -> list[Segment]:

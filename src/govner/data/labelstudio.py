@@ -106,16 +106,30 @@ def _annotation(raw: dict) -> RawAnnotation:
 def _min_task(file: str, task_id: Any, item: dict, text_field: str, source_field: str) -> RawTask:
     """JSON_MIN: data fields at the top level, each labels control as a list of regions."""
     regions_key = next(
-        (k for k, v in item.items() if isinstance(v, list) and v and all(isinstance(r, dict) and "labels" in r for r in v)),
+        (
+            k
+            for k, v in item.items()
+            if isinstance(v, list) and v and all(isinstance(r, dict) and "labels" in r for r in v)
+        ),
         None,
     )
     annotations = []
     if regions_key is not None:
         result = [{"type": "labels", "from_name": regions_key, "value": region} for region in item[regions_key]]
-        annotations.append(RawAnnotation(id=item.get("annotation_id"), result=result, updated_at=str(item.get("updated_at", ""))))
+        annotations.append(
+            RawAnnotation(id=item.get("annotation_id"), result=result, updated_at=str(item.get("updated_at", "")))
+        )
     elif "annotation_id" in item:  # annotated, with no region at all
-        annotations.append(RawAnnotation(id=item["annotation_id"], result=[], updated_at=str(item.get("updated_at", ""))))
-    return RawTask(file=file, id=task_id, text=item.get(text_field), source=_source(item.get(source_field)), annotations=annotations)
+        annotations.append(
+            RawAnnotation(id=item["annotation_id"], result=[], updated_at=str(item.get("updated_at", "")))
+        )
+    return RawTask(
+        file=file,
+        id=task_id,
+        text=item.get(text_field),
+        source=_source(item.get(source_field)),
+        annotations=annotations,
+    )
 
 
 def _source(value: Any) -> str | None:

@@ -11,7 +11,7 @@ import re
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Span
 
-_MARK = re.compile(r"\[\[(.+?)\|([A-Z_]+)\]\]")
+_MARK = re.compile(r"\[\[(.+?)\|([A-Z_]+)\]\]", re.DOTALL)
 
 
 class MarkupError(ValueError):
@@ -76,5 +76,11 @@ def labelstudio_task(task_id: int, marked: str, data: dict, annotation_id: int, 
         }
         for i, s in enumerate(spans)
     ]
-    annotation = {"id": annotation_id, "completed_by": completed_by, "result": result, "was_cancelled": False, "ground_truth": False}
+    annotation = {
+        "id": annotation_id,
+        "completed_by": completed_by,
+        "result": result,
+        "was_cancelled": False,
+        "ground_truth": False,
+    }
     return {"id": task_id, "data": {"text": text, **data}, "annotations": [annotation], "predictions": []}

@@ -90,7 +90,9 @@ def resolve_policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
         if kind not in policy:
             raise ValueError(f"unknown validation problem kind {kind!r}; known: {', '.join(policy)}")
         if action not in _ALLOWED.get(kind, {"error", "skip"}):
-            raise ValueError(f"policy for {kind} must be one of {sorted(_ALLOWED.get(kind, {'error', 'skip'}))}, got {action!r}")
+            raise ValueError(
+                f"policy for {kind} must be one of {sorted(_ALLOWED.get(kind, {'error', 'skip'}))}, got {action!r}"
+            )
         policy[kind] = action
     return policy
 
@@ -142,13 +144,17 @@ def _validate_task(
     task: RawTask, labels: set[str], policy: dict[str, str], use_predictions: bool, report: ValidationReport
 ) -> tuple[Document, bool]:
     if not isinstance(task.text, str) or not task.text.strip():
-        raise _TaskRejected("no_text", "task has no text" if task.text is None else f"text is empty or not a string: {task.text!r}")
+        raise _TaskRejected(
+            "no_text", "task has no text" if task.text is None else f"text is empty or not a string: {task.text!r}"
+        )
     annotation = _choose_annotation(task, policy, use_predictions, report)
     regions = []
     for item in annotation.result:
         value = item.get("value") or {}
         if item.get("type", "labels") != "labels" or "labels" not in value:
-            report.notes.append(Problem(task.origin, "ignored_result", f"result of type {item.get('type')!r} is not a span label"))
+            report.notes.append(
+                Problem(task.origin, "ignored_result", f"result of type {item.get('type')!r} is not a span label")
+            )
             continue
         regions.append(value)
     if not regions and policy["empty_annotation"] != "keep":
@@ -159,8 +165,8 @@ def _validate_task(
         if b.start < a.end:
             raise _TaskRejected(
                 "overlapping_spans",
-                f"{a.label} [{a.start}, {a.end}) {task.text[a.start:a.end]!r} overlaps "
-                f"{b.label} [{b.start}, {b.end}) {task.text[b.start:b.end]!r}",
+                f"{a.label} [{a.start}, {a.end}) {task.text[a.start : a.end]!r} overlaps "
+                f"{b.label} [{b.start}, {b.end}) {task.text[b.start : b.end]!r}",
             )
     source = task.source
     if source is None:
@@ -170,20 +176,28 @@ def _validate_task(
     return doc, converted
 
 
-def _choose_annotation(task: RawTask, policy: dict[str, str], use_predictions: bool, report: ValidationReport) -> RawAnnotation:
+def _choose_annotation(
+    task: RawTask, policy: dict[str, str], use_predictions: bool, report: ValidationReport
+) -> RawAnnotation:
     live = [a for a in task.annotations if not a.cancelled]
     if not live:
         if task.annotations:
-            raise _TaskRejected("cancelled_annotation", f"all {len(task.annotations)} annotation(s) were cancelled (skipped)")
+            raise _TaskRejected(
+                "cancelled_annotation", f"all {len(task.annotations)} annotation(s) were cancelled (skipped)"
+            )
         if use_predictions and task.predictions:
             return task.predictions[-1]
         raise _TaskRejected("no_annotation", "task has no annotation")
     if len(live) > 1:
         choice = policy["multiple_annotations"]
         if choice == "error":
-            raise _TaskRejected("multiple_annotations", f"{len(live)} annotations ({', '.join(str(a.id) for a in live)})")
+            raise _TaskRejected(
+                "multiple_annotations", f"{len(live)} annotations ({', '.join(str(a.id) for a in live)})"
+            )
         chosen = live[0] if choice == "first" else max(live, key=lambda a: a.updated_at)
-        report.notes.append(Problem(task.origin, "multiple_annotations", f"{len(live)} annotations, used {choice} (id {chosen.id})"))
+        report.notes.append(
+            Problem(task.origin, "multiple_annotations", f"{len(live)} annotations, used {choice} (id {chosen.id})")
+        )
         return chosen
     return live[0]
 
@@ -197,7 +211,10 @@ def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[S
     for value in regions:
         names = value.get("labels") or []
         if len(names) != 1 or names[0] not in labels:
-            raise _TaskRejected("unknown_label", f"labels {names!r} at [{value.get('start')}, {value.get('end')}); expected one of {sorted(labels)}")
+            raise _TaskRejected(
+                "unknown_label",
+                f"labels {names!r} at [{value.get('start')}, {value.get('end')}); expected one of {sorted(labels)}",
+            )
         start, end, surface = value.get("start"), value.get("end"), value.get("text")
         if not (isinstance(start, int) and isinstance(end, int)):
             raise _TaskRejected("offsets_out_of_range", f"{names[0]} span has non-integer offsets {start!r}, {end!r}")
@@ -211,7 +228,9 @@ def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[S
                 break
         else:
             if not 0 <= start < end or end > utf16.to_utf16(len(text)):
-                raise _TaskRejected("offsets_out_of_range", f"{names[0]} span [{start}, {end}) is outside the text (length {len(text)})")
+                raise _TaskRejected(
+                    "offsets_out_of_range", f"{names[0]} span [{start}, {end}) is outside the text (length {len(text)})"
+                )
             raise _TaskRejected(
                 "text_mismatch",
                 f"{names[0]} span [{start}, {end}) reads {text[start:end]!r} in the text but value.text is {surface!r}",

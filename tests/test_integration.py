@@ -1,0 +1,146 @@
+"""Train a tiny scratch model through the real entry points, then evaluate and predict with
+the saved directory, checking the files against the documented contracts."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import MARKED, ROOT, export_tasks, write_json
+
+from govner.data.labelstudio import read_export
+from govner.data.validation import validate_tasks
+from govner.labels import ENTITY_LABELS
+
+# More sentences for the tiny run: the fixture set with its numbers changed, in more reports.
+EXTRA = [
+    (m.replace("717.11", f"{i}17.5").replace("168", f"{i}68"), f"{src}{i}") for i in range(1, 6) for m, src in MARKED
+]
+
+
+def run(script, *overrides, check=True):
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), *overrides],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{script} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return proc
+
+
+def contract_metrics(metrics):
+    assert set(metrics["overall"]) >= {"precision", "recall", "f1"}
+    assert set(metrics["per_type"]) == set(ENTITY_LABELS)
+    for row in metrics["per_type"].values():
+        assert set(row) >= {"precision", "recall", "f1", "support"}
+        assert 0.0 <= row["f1"] <= 1.0
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("integration")
+    data = write_json(tmp / "data" / "export.json", export_tasks(MARKED + EXTRA))
+    model_dir = tmp / "model"
+    proc = run(
+        "train.py",
+        "model=tiny",
+        "trainer=smoke",
+        f"data.path={data}",
+        "data.split.test_reports_file=null",
+        "data.max_chars=24",
+        "data.stride=8",
+        f"hydra.run.dir={model_dir}",
+    )
+    return tmp, data, model_dir, proc
+
+
+def test_training_writes_a_self_contained_model_directory(trained):
+    _, _, model_dir, proc = trained
+    for name in (
+        "model.safetensors",
+        "config.json",
+        "tokenizer.json",
+        "label_map.json",
+        "govner.json",
+        "config.yaml",
+        "splits.json",
+        "README.md",
+    ):
+        assert (model_dir / name).is_file(), name
+    assert not (model_dir / "checkpoints").exists()
+    metrics = json.loads((model_dir / "metrics.json").read_text())
+    contract_metrics(metrics["dev"])
+    contract_metrics(metrics["test"])
+    assert metrics["training"]["steps"] > 0
+    splits = json.loads((model_dir / "splits.json").read_text())
+    assert not set(splits["train"]["sources"]) & set(splits["test"]["sources"])
+    config = json.loads((model_dir / "config.json").read_text())
+    assert config["id2label"]["0"] == "O" and len(config["id2label"]) == 9
+    assert "micro" in proc.stdout and "model directory:" in proc.stdout
+
+
+def test_evaluate_contract(trained):
+    tmp, data, model_dir, _ = trained
+    out = tmp / "eval"
+    run("evaluate.py", f"model_dir={model_dir}", f"data.path={data}", f"output_dir={out}")
+    metrics = json.loads((out / "metrics.json").read_text())
+    contract_metrics(metrics)
+    assert metrics["documents"] == len(MARKED + EXTRA)
+    assert set(metrics["span_errors"]) >= {"wrong_type", "wrong_boundary", "missed", "spurious"}
+    for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        assert {"id", "text", "gold", "predicted"} <= set(row)
+
+
+def test_evaluate_on_the_recorded_test_split(trained):
+    tmp, _, model_dir, _ = trained
+    out = tmp / "eval-test"
+    run("evaluate.py", f"model_dir={model_dir}", "split=test", f"output_dir={out}")
+    splits = json.loads((model_dir / "splits.json").read_text())
+    assert json.loads((out / "metrics.json").read_text())["documents"] == splits["test"]["documents"]
+
+
+def test_predict_contract_and_bad_files(trained):
+    tmp, _, model_dir, _ = trained
+    inputs = tmp / "reports"
+    inputs.mkdir()
+    long_report = "。".join(text for text, _ in [(m.replace("[[", "").replace("]]", ""), s) for m, s in MARKED]) * 3
+    import re
+
+    long_report = re.sub(r"\|[A-Z]+", "", long_report)
+    (inputs / "r1.txt").write_text(long_report, encoding="utf-8")
+    (inputs / "r2.jsonl").write_text(
+        json.dumps({"id": "doc-9", "text": "全年增长😀５．１％。"}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    (inputs / "broken.txt").write_bytes(b"\xff\xfe\x00bad")
+    out = tmp / "pred" / "out.jsonl"
+    proc = run("predict.py", f"model_dir={model_dir}", f"input={inputs}", f"output={out}", check=False)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "1 failed" in proc.stdout and "broken.txt" in proc.stdout
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["r1", "doc-9"]
+    texts = {"r1": long_report, "doc-9": "全年增长😀５．１％。"}
+    for row in rows:
+        assert set(row) == {"id", "source", "entities"}
+        for e in row["entities"]:
+            assert set(e) == {"start", "end", "label", "text", "score"}
+            assert texts[row["id"]][e["start"] : e["end"]] == e["text"]
+            assert e["label"] in ENTITY_LABELS and 0.0 <= e["score"] <= 1.0
+
+    ls_out = tmp / "pred" / "tasks.json"
+    run(
+        "predict.py",
+        f"model_dir={model_dir}",
+        f"input={inputs}/r2.jsonl",
+        f"output={ls_out}",
+        "output_format=labelstudio",
+    )
+    tasks = read_export(ls_out)
+    docs, report = validate_tasks(tasks, ENTITY_LABELS, use_predictions=True)
+    assert report.used == 1
+    assert tasks[0].predictions[0].model_version == "model"
+    expected = [(e["start"], e["end"], e["label"]) for e in rows[1]["entities"]]
+    assert [(s.start, s.end, s.label) for s in docs[0].spans] == expected

@@ -1,0 +1,36 @@
+from govner.data.spans import Document
+from govner.data.split import read_sources, split_by_source, write_sources
+
+
+def docs(n_sources=20, per_source=10):
+    return [
+        Document(f"{s}-{i}", f"句子{s}-{i}", [], f"report{s}.txt") for s in range(n_sources) for i in range(per_source)
+    ]
+
+
+def sources(split):
+    return {d.source for d in split}
+
+
+def test_a_report_never_spans_two_splits():
+    splits = split_by_source(docs(), 0.15, 0.15, seed=1)
+    tr, dv, te = (sources(splits[k]) for k in ("train", "dev", "test"))
+    assert tr and dv and te
+    assert not (tr & dv or tr & te or dv & te)
+    assert sum(len(v) for v in splits.values()) == 200
+    assert 0.1 <= len(splits["test"]) / 200 <= 0.25
+
+
+def test_split_is_deterministic_for_a_seed():
+    a = split_by_source(docs(), 0.15, 0.15, seed=3)
+    b = split_by_source(docs(), 0.15, 0.15, seed=3)
+    assert {k: sources(v) for k, v in a.items()} == {k: sources(v) for k, v in b.items()}
+
+
+def test_fixed_test_reports_are_respected(tmp_path):
+    path = tmp_path / "test_reports.txt"
+    write_sources(path, {"report0.txt", "report5.txt"}, "fixed")
+    fixed = read_sources(path)
+    splits = split_by_source(docs(), 0.15, 0.15, seed=9, test_sources=fixed)
+    assert sources(splits["test"]) == {"report0.txt", "report5.txt"}
+    assert not sources(splits["train"]) & fixed and sources(splits["dev"])
