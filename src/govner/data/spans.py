@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, order=True)
@@ -22,5 +22,4 @@ class Document:
     text: str
     spans: list[Span]
     source: str
-    origin: str = ""  # "file.json#task 12", for messages
-    meta: dict = field(default_factory=dict)
+    origin: str = ""  # "file.json, task 12", for messages

@@ -1,0 +1,27 @@
+"""Draw a pool of sentences to annotate from the corpus (see govner.sampling).
+
+    python scripts/sample_sentences.py --corpus ../shared/corpus --reports 72 --per-report 37 --out pool.jsonl
+"""
+
+import argparse
+from pathlib import Path
+
+from govner.sampling import sample_corpus, write_jsonl
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared" / "corpus")
+    parser.add_argument("--reports", type=int, default=72, help="reports to draw, split over folders by size")
+    parser.add_argument("--per-report", type=int, default=37, help="sentences per report")
+    parser.add_argument("--number-share", type=float, default=0.8, help="share of sentences that contain a number")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    sentences = sample_corpus(args.corpus, args.reports, args.per_report, args.number_share, args.seed)
+    write_jsonl(sentences, args.out)
+    print(f"{len(sentences)} sentences from {len({s.source for s in sentences})} reports -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
