@@ -1,6 +1,6 @@
 """Draw a pool of sentences to annotate from the corpus (see govner.sampling).
 
-    python scripts/sample_sentences.py --corpus ../shared/corpus --reports 72 --per-report 37 --out pool.jsonl
+python scripts/sample_sentences.py --corpus ../shared/corpus --reports 72 --per-report 37 --out pool.jsonl
 """
 
 import argparse

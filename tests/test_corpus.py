@@ -1,11 +1,10 @@
 """Checks against ../shared/corpus; skipped when it is absent."""
 
 import pytest
+from conftest import CORPUS
 
 from govner.sampling import allocate, sample_corpus
 from govner.sentences import split_sentences
-
-from conftest import CORPUS
 
 pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")]
 
