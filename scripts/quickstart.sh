@@ -11,8 +11,8 @@ SAMPLE=${SAMPLE:-../shared/corpus/city_2024/三亚.txt}
 $PY scripts/train.py run_name="$RUN"
 $PY scripts/evaluate.py model_dir="models/$RUN" split=test output_dir="models/$RUN/eval-test"
 if [ -f "$SAMPLE" ]; then
-  $PY scripts/predict.py model_dir="models/$RUN" input="$SAMPLE" output="models/$RUN/predictions/sample.jsonl"
-  $PY scripts/predict.py model_dir="models/$RUN" input="$SAMPLE" output="models/$RUN/predictions/sample.labelstudio.json" output_format=labelstudio
+  $PY scripts/predict.py model_dir="models/$RUN" input="'$SAMPLE'" output="models/$RUN/predictions/sample.jsonl"
+  $PY scripts/predict.py model_dir="models/$RUN" input="'$SAMPLE'" output="models/$RUN/predictions/sample.labelstudio.json" output_format=labelstudio
 else
   echo "no sample report at $SAMPLE (set SAMPLE=path/to/report.txt); skipping batch inference"
 fi
