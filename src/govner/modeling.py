@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
-
-import torch
 
 from transformers import (
     AutoModelForTokenClassification,
@@ -57,21 +54,6 @@ def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[Pre
         label2id=label2id,
     )
     model = BertForTokenClassification(config)
-    if arch.get("sinusoidal_positions", False):
-        _sinusoidal_init(model.bert.embeddings.position_embeddings.weight)
     log.info("scratch BERT: %d characters in vocabulary, %.1fM parameters", len(vocab), model.num_parameters() / 1e6)
     return model, tokenizer
 
-
-@torch.no_grad()
-def _sinusoidal_init(weight: torch.Tensor) -> None:
-    """Start learned position embeddings from the sinusoids of Vaswani et al. (scaled to the
-    embedding init): neighbouring positions start out similar, so attention to a character's
-    neighbours is learned in far fewer steps than from random vectors."""
-    n_pos, dim = weight.shape
-    position = torch.arange(n_pos, dtype=torch.float32).unsqueeze(1)
-    freq = torch.exp(torch.arange(0, dim, 2, dtype=torch.float32) * (-math.log(10000.0) / dim))
-    table = torch.zeros(n_pos, dim)
-    table[:, 0::2] = torch.sin(position * freq)
-    table[:, 1::2] = torch.cos(position * freq)[:, : dim // 2]
-    weight.copy_(table * weight.std() / table.std())
