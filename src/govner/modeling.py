@@ -56,4 +56,3 @@ def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[Pre
     model = BertForTokenClassification(config)
     log.info("scratch BERT: %d characters in vocabulary, %.1fM parameters", len(vocab), model.num_parameters() / 1e6)
     return model, tokenizer
-

@@ -1,0 +1,219 @@
+"""Quality checks an annotation lead runs over the whole gold set.
+
+``errors`` are schema violations (the training validator's errors, spans that start or end
+on whitespace or punctuation); ``warnings`` are consistency findings to review, each with
+the task it comes from. Statistics per label, corpus folder and report go into
+``annotations/README.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from govner.data.labelstudio import RawTask
+from govner.data.spans import Document, Span
+from govner.data.validation import DataValidationError, Problem, validate_tasks
+
+# Punctuation a span may not start or end with (schema), unless its partner is inside the span.
+PUNCTUATION = set("，。、；：“”‘’（）《》()！？,.;:!?「」【】[]—…·")
+_PAIRS = {"“": "”", "‘": "’", "（": "）", "(": ")", "《": "》", "「": "」", "【": "】", "[": "]"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+# Words the schema keeps outside an INDICATOR.
+TIME_WORDS = ("全年", "今年", "去年", "上半年", "下半年", "年末", "年底", "当年")
+VERBS = (
+    "完成",
+    "实现",
+    "达到",
+    "突破",
+    "保持",
+    "稳定在",
+    "控制在",
+    "超过",
+    "累计完成",
+    "增长",
+    "下降",
+    "提高",
+    "同比",
+    "比上年",
+)
+HEDGES = ("约", "超", "近", "以上", "左右")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:!?\n]")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+@dataclass
+class Finding:
+    origin: str  # "file.json, task 12"
+    check: str
+    message: str
+    task_id: str = ""
+    surface: str = ""  # the span or string the finding is about
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.check}: {self.message}"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.check, self.task_id, self.surface
+
+
+@dataclass
+class QAReport:
+    documents: list[Document]
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
+
+
+def check_annotations(tasks: list[RawTask], labels: tuple[str, ...], policy: dict | None = None) -> QAReport:
+    try:
+        docs, validation = validate_tasks(tasks, labels, policy)
+    except DataValidationError as err:
+        return QAReport([], errors=[Finding(p.origin, p.kind, p.message) for p in err.problems])
+    report = QAReport(docs, skipped=validation.skipped)
+    report.warnings += [
+        Finding(p.origin, p.kind, p.message, p.origin.rsplit("task ", 1)[-1])
+        for p in validation.skipped
+        if p.kind == "duplicate_text"
+    ]
+    for doc in docs:
+        for span in doc.spans:
+            surface = doc.text[span.start : span.end]
+            if _bad_edge(surface):
+                message = f"{span.label} {surface!r} starts or ends with whitespace or punctuation"
+                report.errors.append(Finding(doc.origin, "span_edge", message, doc.id, surface))
+        report.warnings += _sentence_findings(doc)
+    report.warnings += _surface_consistency(docs)
+    return report
+
+
+def _bad_edge(surface: str) -> bool:
+    first, last = surface[0], surface[-1]
+    if first.isspace() or last.isspace():
+        return True
+    if first in PUNCTUATION and not (first in _PAIRS and _PAIRS[first] in surface[1:]):
+        return True
+    return last in PUNCTUATION and not (last in _CLOSERS and _CLOSERS[last] in surface[:-1])
+
+
+def _sentence_findings(doc: Document) -> list[Finding]:
+    text, spans, out = doc.text, doc.spans, []
+
+    def warn(check: str, span: Span, message: str) -> None:
+        surface = text[span.start : span.end]
+        out.append(Finding(doc.origin, check, f"{span.label} {surface!r} {message}", doc.id, surface))
+
+    quantities = [s for s in spans if s.label == "QUANTITY"]
+    for i, span in enumerate(spans):
+        surface = text[span.start : span.end]
+        if span.label == "UNIT":
+            prev = spans[i - 1] if i else None
+            if prev is None or prev.label != "QUANTITY" or text[prev.end : span.start] not in ("", "余", "多"):
+                warn("unit_without_quantity", span, "is not right after a QUANTITY")
+        elif span.label == "INDICATOR":
+            clause = _clause(text, span)
+            if not any(clause[0] <= q.start < clause[1] for q in quantities):
+                warn("indicator_without_quantity", span, "has no QUANTITY in its clause")
+            if surface.startswith(TIME_WORDS + VERBS + HEDGES) or surface.endswith(VERBS + HEDGES):
+                warn("indicator_edge_word", span, "starts or ends with a time word, reporting/change verb or hedge")
+        elif span.label == "QUANTITY":
+            after, before = text[span.end : span.end + 1], text[span.start - 1 : span.start]
+            if _YEAR.match(surface) and after in ("年", "-", "—", "－"):
+                warn("quantity_like_year", span, "looks like a year")
+            elif after in ("月", "日", "号") and surface.isdigit():
+                warn("quantity_like_date", span, "looks like a date")
+            elif before == "第":
+                warn("quantity_like_ordinal", span, "follows 第 (an ordinal)")
+            elif span.start == 0 and after in ("、", ".", "．"):
+                warn("quantity_like_list_number", span, "looks like a list number")
+    return out
+
+
+def _clause(text: str, span: Span) -> tuple[int, int]:
+    starts = [m.end() for m in _CLAUSE_END.finditer(text, 0, span.start)]
+    end = _CLAUSE_END.search(text, span.end)
+    return (starts[-1] if starts else 0), (end.start() if end else len(text))
+
+
+def _surface_consistency(docs: list[Document], min_len: int = 2, min_labeled: int = 2) -> list[Finding]:
+    """The same string labeled differently; or labeled in at least ``min_labeled`` tasks (and
+    more often than not) but left unlabeled in others where it could be labeled (for an
+    INDICATOR: with a QUANTITY in the same clause)."""
+    labeled: dict[str, Counter] = defaultdict(Counter)
+    first: dict[tuple[str, str], Document] = {}
+    for doc in docs:
+        for s in doc.spans:
+            surface = doc.text[s.start : s.end]
+            labeled[surface][s.label] += 1
+            first.setdefault((surface, s.label), doc)
+    out = []
+    for surface, counts in sorted(labeled.items()):
+        if len(counts) > 1:
+            parts = ", ".join(
+                f"{label} ×{n} (e.g. task {first[surface, label].id})" for label, n in counts.most_common()
+            )
+            doc = first[surface, counts.most_common(1)[0][0]]
+            out.append(Finding(doc.origin, "label_conflict", f"{surface!r} is labeled {parts}", "*", surface))
+    for surface, counts in sorted(labeled.items()):
+        label = counts.most_common(1)[0][0]
+        if len(surface) < min_len or label not in ("ORG", "INDICATOR"):
+            continue
+        missing = [d for d in docs if _unlabeled_occurrence(d, surface, needs_quantity=label == "INDICATOR")]
+        n_labeled = sum(counts.values())
+        if n_labeled < min_labeled or len(missing) > n_labeled:
+            continue  # a string labeled once, or mostly left unlabeled, is not a convention yet
+        for doc in missing:
+            message = f"{surface!r} is {label} {n_labeled}× in the set but unlabeled here"
+            out.append(Finding(doc.origin, "unlabeled_occurrence", message, doc.id, surface))
+    return out
+
+
+def _unlabeled_occurrence(doc: Document, surface: str, needs_quantity: bool) -> bool:
+    start = doc.text.find(surface)
+    while start != -1:
+        end = start + len(surface)
+        if not any(s.start < end and start < s.end for s in doc.spans):
+            clause = _clause(doc.text, Span(start, end, ""))
+            if not needs_quantity or any(s.label == "QUANTITY" and clause[0] <= s.start < clause[1] for s in doc.spans):
+                return True
+        start = doc.text.find(surface, start + 1)
+    return False
+
+
+def statistics(docs: list[Document]) -> dict:
+    """Counts per label, per corpus folder and per report."""
+    per_label: Counter = Counter(s.label for d in docs for s in d.spans)
+    folders: dict[str, Counter] = defaultdict(Counter)
+    reports: dict[str, Counter] = defaultdict(Counter)
+    for d in docs:
+        for table, key in ((folders, d.source.split("/")[0]), (reports, d.source)):
+            table[key]["sentences"] += 1
+            table[key]["no_entity"] += not d.spans
+            table[key].update(s.label for s in d.spans)
+    return {
+        "sentences": len(docs),
+        "reports": len(reports),
+        "spans": sum(per_label.values()),
+        "per_label": dict(per_label),
+        "no_entity": sum(1 for d in docs if not d.spans),
+        "with_digit": sum(1 for d in docs if re.search(r"[0-9０-９]", d.text)),
+        "long": sum(1 for d in docs if len(d.text) > 150),
+        "folders": {k: dict(v) for k, v in sorted(folders.items())},
+        "reports_table": {k: dict(v) for k, v in sorted(reports.items())},
+    }
+
+
+def read_accepted(path) -> dict[tuple[str, str, str], str]:
+    """Reviewed warnings that are kept, from a TSV ``check, task id, surface, reason``
+    (``#`` starts a comment line). The reason should name the guide's decision."""
+    accepted = {}
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 4 or not parts[3].strip():
+            raise ValueError(f"{path}:{lineno}: expected 4 tab-separated fields (check, task id, surface, reason)")
+        accepted[parts[0], parts[1], parts[2]] = parts[3]
+    return accepted

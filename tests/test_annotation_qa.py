@@ -1,0 +1,95 @@
+from conftest import export_tasks, write_json
+
+from govner.annotation_qa import check_annotations, read_accepted, statistics
+from govner.data.labelstudio import read_export
+from govner.labels import ENTITY_LABELS
+
+
+def qa(tmp_path, rows):
+    path = write_json(tmp_path / "qa.json", export_tasks(rows))
+    return check_annotations(read_export(path), ENTITY_LABELS)
+
+
+def checks(report):
+    return sorted((f.check, f.surface) for f in report.warnings)
+
+
+def test_clean_sentences_give_no_finding(tmp_path):
+    report = qa(
+        tmp_path,
+        [("全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]，增长[[3.0|QUANTITY]][[%|UNIT]]。", "a")],
+    )
+    assert report.errors == [] and report.warnings == []
+
+
+def test_span_on_punctuation_is_an_error_but_paired_quotes_are_fine(tmp_path):
+    report = qa(
+        tmp_path,
+        [
+            ("培育[[“专精特新”企业|INDICATOR]][[20|QUANTITY]][[家|UNIT]]。", "a"),
+            ("新增[[企业，|INDICATOR]][[20|QUANTITY]][[家|UNIT]]。", "a"),
+        ],
+    )
+    assert [(f.check, f.surface, f.task_id) for f in report.errors] == [("span_edge", "企业，", "2")]
+
+
+def test_sentence_level_checks(tmp_path):
+    report = qa(
+        tmp_path,
+        [
+            ("完成[[亿元|UNIT]]目标。", "a"),  # unit without quantity
+            (
+                "[[单位产出强度|INDICATOR]]明显提高，产值[[3|QUANTITY]][[亿元|UNIT]]。",
+                "a",
+            ),  # indicator without quantity
+            ("[[全年地区生产总值|INDICATOR]][[717|QUANTITY]][[亿元|UNIT]]。", "a"),  # time word inside
+            ("[[2023|QUANTITY]]年，第[[3|QUANTITY]]届会议于[[5|QUANTITY]]月召开。", "a"),  # year, ordinal, date
+            ("[[1|QUANTITY]]、稳增长。", "a"),  # list number
+        ],
+    )
+    assert checks(report) == [
+        ("indicator_edge_word", "全年地区生产总值"),
+        ("indicator_without_quantity", "单位产出强度"),
+        ("quantity_like_date", "5"),
+        ("quantity_like_list_number", "1"),
+        ("quantity_like_ordinal", "3"),
+        ("quantity_like_year", "2023"),
+        ("unit_without_quantity", "亿元"),
+    ]
+
+
+def test_surface_consistency_across_the_set(tmp_path):
+    report = qa(
+        tmp_path,
+        [
+            ("[[区教育局|ORG]]牵头，新增[[学位|INDICATOR]][[500|QUANTITY]][[个|UNIT]]。", "a"),
+            ("[[区教育局|ORG]]负责，新增[[学位|INDICATOR]][[300|QUANTITY]][[个|UNIT]]。", "b"),
+            ("区教育局负责落实。", "c"),  # ORG left unlabeled
+            ("新增学位[[200|QUANTITY]][[个|UNIT]]。", "c"),  # INDICATOR left unlabeled, with a quantity
+            ("学位紧张问题得到缓解。", "c"),  # no quantity in the clause: not a finding
+            ("[[学位|ORG]]办公室成立。", "d"),  # labeled differently
+        ],
+    )
+    found = checks(report)
+    assert ("unlabeled_occurrence", "区教育局") in found
+    assert ("label_conflict", "学位") in found
+    assert [f.task_id for f in report.warnings if f.check == "unlabeled_occurrence" and f.surface == "学位"] == ["4"]
+
+
+def test_duplicates_are_warnings_and_statistics_count_them_once(tmp_path):
+    report = qa(tmp_path, [("同一句话。", "a"), ("同一句话。", "b"), ("[[市委|ORG]]领导。", "b")])
+    assert [f.check for f in report.warnings] == ["duplicate_text"]
+    stats = statistics(report.documents)
+    assert stats["sentences"] == 2 and stats["no_entity"] == 1 and stats["per_label"] == {"ORG": 1}
+    assert stats["folders"]["report_b.txt"]["ORG"] == 1
+
+
+def test_accepted_file_format(tmp_path):
+    path = tmp_path / "accepted.tsv"
+    path.write_text("# comment\nlabel_conflict\t*\t万\tD20: bare magnitude\n", encoding="utf-8")
+    assert read_accepted(path) == {("label_conflict", "*", "万"): "D20: bare magnitude"}
+    path.write_text("label_conflict\t*\t万\n", encoding="utf-8")
+    import pytest
+
+    with pytest.raises(ValueError, match="accepted.tsv:1: expected 4"):
+        read_accepted(path)
