@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -51,6 +52,11 @@ def prepare_data(data_cfg, labels: tuple[str, ...]) -> PreparedData:
     if test_sources is not None:
         log.info("test reports fixed by %s (%d reports)", test_file, len(test_sources))
     splits = split_by_source(docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, test_sources)
+    fraction = data_cfg.get("train_fraction", 1.0)
+    if fraction < 1.0:  # for learning curves: a seeded subset of the training sentences
+        keep = round(len(splits["train"]) * fraction)
+        splits["train"] = random.Random(split_cfg.seed).sample(splits["train"], keep)
+        log.info("train_fraction=%s: %d training documents kept", fraction, keep)
     dataset = DatasetDict(
         {name: examples_dataset(splits[name], data_cfg.max_chars, data_cfg.stride) for name in SPLITS}
     )
