@@ -1,9 +1,8 @@
+from conftest import ROOT, export_tasks, write_json
 from omegaconf import OmegaConf
 
 from govner.data.dataset import prepare_data
 from govner.labels import ENTITY_LABELS
-
-from conftest import ROOT, export_tasks, write_json
 
 
 def data_cfg(path, **overrides):

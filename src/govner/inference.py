@@ -93,7 +93,9 @@ def _chunks(
 
 def predict_job(cfg) -> int:
     """``scripts/predict.py``; returns the exit status (1 if any input failed)."""
-    predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, max_chars=cfg.max_chars, stride=cfg.stride)
+    predictor = Predictor.from_dir(
+        cfg.model_dir, batch_size=cfg.batch_size, max_chars=cfg.max_chars, stride=cfg.stride, decoding=cfg.decoding
+    )
     summary = predict_files(
         predictor,
         cfg.input,

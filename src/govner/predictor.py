@@ -17,6 +17,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 
 from govner.data.examples import segment
 from govner.data.iob import tags_to_spans
+from govner.decoding import DECODERS, allowed_transitions, viterbi
 
 SETTINGS_FILE = "govner.json"
 
@@ -44,13 +45,20 @@ class Predictor:
         max_chars: int,
         stride: int,
         batch_size: int = 32,
+        decoding: str = "argmax",
     ) -> None:
+        if decoding not in DECODERS:
+            raise ValueError(f"decoding must be one of {DECODERS}, got {decoding!r}")
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_chars = max_chars
         self.stride = stride
         self.batch_size = batch_size
+        self.decoding = decoding
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
+        tags = [self.id2label[i] for i in range(len(self.id2label))]
+        self._allowed = allowed_transitions(tags)
+        self._can_start = torch.tensor([not t.startswith("I-") for t in tags])
 
     @classmethod
     def from_dir(cls, model_dir: str | Path, batch_size: int = 32, **overrides) -> Predictor:
@@ -62,7 +70,9 @@ class Predictor:
         settings.update({k: v for k, v in overrides.items() if v is not None})
         model = AutoModelForTokenClassification.from_pretrained(model_dir)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        return cls(model, tokenizer, settings["max_chars"], settings["stride"], batch_size)
+        return cls(
+            model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings.get("decoding", "argmax")
+        )
 
     def predict(self, texts: Sequence[str]) -> list[DocumentPrediction]:
         """Predictions for ``texts``, in order. Pass many texts at once: segments of all of
@@ -87,11 +97,18 @@ class Predictor:
         enc = self.tokenizer(seg_texts, padding=True, truncation=True, return_offsets_mapping=True, return_tensors="pt")
         offsets = enc.pop("offset_mapping").tolist()
         logits = self.model(**enc).logits
-        best_prob, best_id = logits.softmax(-1).max(-1)
+        log_probs = logits.log_softmax(-1)
         out = []
         for row, text in enumerate(seg_texts):
-            token_tags = [self.id2label[i] for i in best_id[row].tolist()]
-            out.append(_char_tags(len(text), offsets[row], token_tags, best_prob[row].tolist()))
+            real = [k for k, (start, end) in enumerate(offsets[row]) if start < end]
+            row_log_probs = log_probs[row, real]
+            if self.decoding == "viterbi":
+                ids = viterbi(row_log_probs, self._allowed, self._can_start)
+            else:
+                ids = row_log_probs.argmax(-1).tolist()
+            probs = row_log_probs.exp()[torch.arange(len(ids)), ids].tolist() if ids else []
+            token_tags = [self.id2label[i] for i in ids]
+            out.append(_char_tags(len(text), [offsets[row][k] for k in real], token_tags, probs))
         return out
 
 

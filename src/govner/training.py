@@ -96,7 +96,12 @@ def train(cfg: DictConfig) -> dict:
     train_seconds = time.perf_counter() - started
 
     trainer.save_model(str(model_dir))
-    settings = {"max_chars": cfg.data.max_chars, "stride": cfg.data.stride, "labels": list(labels)}
+    settings = {
+        "max_chars": cfg.data.max_chars,
+        "stride": cfg.data.stride,
+        "labels": list(labels),
+        "decoding": cfg.decoding,
+    }
     (model_dir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
     (model_dir / "label_map.json").write_text(
         json.dumps({"id2label": dict(enumerate(tags)), "label2id": label2id}, indent=2), encoding="utf-8"
@@ -106,7 +111,12 @@ def train(cfg: DictConfig) -> dict:
     (model_dir / "splits.json").write_text(json.dumps(splits, ensure_ascii=False, indent=2), encoding="utf-8")
 
     predictor = Predictor(
-        trainer.model, tokenizer, cfg.data.max_chars, cfg.data.stride, cfg.trainer.per_device_eval_batch_size
+        trainer.model,
+        tokenizer,
+        cfg.data.max_chars,
+        cfg.data.stride,
+        cfg.trainer.per_device_eval_batch_size,
+        cfg.decoding,
     )
     metrics: dict = {}
     for split in ("dev", "test"):

@@ -1,0 +1,51 @@
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from govner.decoding import allowed_transitions, viterbi
+from govner.labels import iob2_tags
+
+TAGS = iob2_tags()
+ALLOWED = allowed_transitions(TAGS)
+CAN_START = torch.tensor([not t.startswith("I-") for t in TAGS])
+
+
+def valid(path):
+    prev = "O"
+    for i in path:
+        tag = TAGS[i]
+        if tag.startswith("I-") and prev[2:] != tag[2:]:
+            return False
+        prev = tag
+    return True
+
+
+def test_transitions_follow_iob2():
+    assert ALLOWED[TAGS.index("B-UNIT"), TAGS.index("I-UNIT")]
+    assert ALLOWED[TAGS.index("I-UNIT"), TAGS.index("I-UNIT")]
+    assert not ALLOWED[TAGS.index("O"), TAGS.index("I-UNIT")]
+    assert not ALLOWED[TAGS.index("B-QUANTITY"), TAGS.index("I-UNIT")]
+
+
+@settings(max_examples=200)
+@given(st.integers(1, 12), st.integers(0, 10_000))
+def test_viterbi_returns_a_valid_path_that_argmax_cannot_beat_when_valid(length, seed):
+    gen = torch.Generator().manual_seed(seed)
+    log_probs = torch.randn(length, len(TAGS), generator=gen).log_softmax(-1)
+    path = viterbi(log_probs, ALLOWED, CAN_START)
+    assert len(path) == length and valid(path)
+    greedy = log_probs.argmax(-1).tolist()
+    score = log_probs[torch.arange(length), path].sum()
+    if valid(greedy):
+        assert path == greedy
+    else:
+        assert score <= log_probs[torch.arange(length), greedy].sum()
+
+
+def test_orphan_inside_tag_is_repaired():
+    lp = torch.full((3, len(TAGS)), -10.0)
+    lp[0, TAGS.index("O")] = -0.1
+    lp[1, TAGS.index("I-ORG")] = -0.1  # an I- with no B-: argmax would emit it
+    lp[1, TAGS.index("B-ORG")] = -1.0
+    lp[2, TAGS.index("I-ORG")] = -0.1
+    assert [TAGS[i] for i in viterbi(lp, ALLOWED, CAN_START)] == ["O", "B-ORG", "I-ORG"]
