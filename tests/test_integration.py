@@ -143,3 +143,41 @@ def test_predict_contract_and_bad_files(trained):
     assert tasks[0].predictions[0].model_version == "model"
     expected = [(e["start"], e["end"], e["label"]) for e in rows[1]["entities"]]
     assert [(s.start, s.end, s.label) for s in docs[0].spans] == expected
+
+
+def test_a_local_pretrained_directory_works_like_a_hub_name(tmp_path):
+    """``model=hub`` with a local BERT directory (standing in for e.g. bert-base-chinese)."""
+    from transformers import BertConfig, BertForMaskedLM, BertTokenizerFast
+
+    chars = sorted({ch for m, _ in MARKED for ch in m if not ch.isspace()})
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars]), encoding="utf-8")
+    base = tmp_path / "base"
+    tokenizer = BertTokenizerFast(vocab_file=str(vocab))
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+    )
+    BertForMaskedLM(config).save_pretrained(base)
+    tokenizer.save_pretrained(base)
+    data = write_json(tmp_path / "data" / "export.json", export_tasks(MARKED + EXTRA))
+    model_dir = tmp_path / "model"
+    run(
+        "train.py",
+        "model=hub",
+        f"model.name_or_path={base}",
+        "trainer=smoke",
+        f"data.path={data}",
+        "data.split.test_reports_file=null",
+        f"hydra.run.dir={model_dir}",
+    )
+    assert json.loads((model_dir / "config.json").read_text())["architectures"] == ["BertForTokenClassification"]
+    out = tmp_path / "out.jsonl"
+    report = tmp_path / "r.txt"
+    report.write_text("全年地区生产总值717.11亿元，增长3.0%。", encoding="utf-8")
+    run("predict.py", f"model_dir={model_dir}", f"input={report}", f"output={out}")
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert all(report.read_text(encoding="utf-8")[e["start"] : e["end"]] == e["text"] for e in row["entities"])
