@@ -19,7 +19,14 @@ def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: 
     ]
     for name, info in splits.items():
         lines.append(f"- {name}: {info['documents']} sentences from {len(info['sources'])} reports")
-    lines += ["", "## Model", f"- base: {cfg_summary['base']}", f"- labels: {', '.join(cfg_summary['tags'])}", ""]
+    lines += [
+        "",
+        "## Model",
+        f"- base: {cfg_summary['base']}",
+        f"- labels: {', '.join(cfg_summary['tags'])}",
+        f"- decoding: {cfg_summary['decoding']}",
+        "",
+    ]
     lines += ["## Metrics (seqeval, strict IOB2, entity level)", ""]
     for split in ("dev", "test"):
         if split in metrics:

@@ -135,7 +135,13 @@ def train(cfg: DictConfig) -> dict:
     }
     (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     base = cfg.model.name_or_path or f"scratch BERT ({OmegaConf.to_container(cfg.model.scratch)})"
-    write_model_card(model_dir, cfg.run_name, {"data_path": cfg.data.path, "base": base, "tags": tags}, splits, metrics)
+    write_model_card(
+        model_dir,
+        cfg.run_name,
+        {"data_path": cfg.data.path, "base": base, "tags": tags, "decoding": cfg.decoding},
+        splits,
+        metrics,
+    )
     if not own["keep_checkpoints"]:
         shutil.rmtree(model_dir / "checkpoints", ignore_errors=True)
     print(f"\nmodel directory: {model_dir} (training {train_seconds:.0f}s)")
