@@ -1,0 +1,18 @@
+"""Pretrain the compact character BERT on plain-text reports (see configs/pretrain.yaml)."""
+
+import hydra
+from omegaconf import DictConfig
+
+from govner.config import CONFIG_DIR, register_resolvers
+from govner.pretraining import pretrain
+
+register_resolvers()
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="pretrain", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    pretrain(cfg)
+
+
+if __name__ == "__main__":
+    main()
