@@ -4,6 +4,7 @@ python scripts/sample_sentences.py --corpus ../shared/corpus --reports 72 --per-
 """
 
 import argparse
+import json
 from pathlib import Path
 
 from govner.sampling import sample_corpus, write_jsonl
@@ -16,9 +17,18 @@ def main() -> None:
     parser.add_argument("--per-report", type=int, default=37, help="sentences per report")
     parser.add_argument("--number-share", type=float, default=0.8, help="share of sentences that contain a number")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--exclude", type=Path, help="a pool .jsonl whose reports are not drawn again")
+    parser.add_argument("--measured-only", action="store_true", help="only sentences with a measured number")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    sentences = sample_corpus(args.corpus, args.reports, args.per_report, args.number_share, args.seed)
+    exclude = (
+        frozenset(json.loads(line)["source"] for line in args.exclude.open(encoding="utf-8"))
+        if args.exclude
+        else frozenset()
+    )
+    sentences = sample_corpus(
+        args.corpus, args.reports, args.per_report, args.number_share, args.seed, exclude, args.measured_only
+    )
     write_jsonl(sentences, args.out)
     print(f"{len(sentences)} sentences from {len({s.source for s in sentences})} reports -> {args.out}")
 

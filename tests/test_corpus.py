@@ -32,3 +32,19 @@ def test_sampling_is_proportional_reproducible_and_exact():
 
 def test_allocate_is_proportional_with_at_least_one_each():
     assert allocate({"a": 70, "b": 20, "c": 1}, 10) == {"a": 7, "b": 2, "c": 1}
+
+
+def test_measured_only_round_draws_numbers_that_are_not_years_from_new_reports():
+    from govner.sampling import _MEASURE
+
+    first = sample_corpus(CORPUS, n_reports=6, per_report=3, seed=1)
+    more = sample_corpus(
+        CORPUS,
+        n_reports=6,
+        per_report=3,
+        seed=2,
+        exclude_sources=frozenset(s.source for s in first),
+        measured_only=True,
+    )
+    assert more and all(_MEASURE.search(s.text) for s in more)
+    assert not {s.source for s in more} & {s.source for s in first}

@@ -16,6 +16,8 @@ from pathlib import Path
 from govner.sentences import split_sentences
 
 _NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:个|家|项|所|座|条|人|名|亿|万|倍|批|次)")
+# A digit run that is not a year, date or ordinal: almost always a measured quantity.
+_MEASURE = re.compile(r"(?<![第0-9０-９.．])[0-9０-９][0-9０-９.．]*(?![0-9０-９.．]|\s*[年月日号时])")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HEADER = re.compile(r"^(时间|作者|来源|发布时间|字号|【)")
 
@@ -61,7 +63,10 @@ def sample_corpus(
     number_share: float = 0.8,
     seed: int = 13,
     exclude_sources: frozenset[str] = frozenset(),
+    measured_only: bool = False,
 ) -> list[SampledSentence]:
+    """With ``measured_only``, only sentences with a measured Arabic number (not a year,
+    date or ordinal) are drawn: a top-up round that adds entity-rich sentences."""
     rng = random.Random(seed)
     folders = sorted(p for p in corpus_dir.iterdir() if p.is_dir())
     files = {f.name: sorted(f.glob("*.txt")) for f in folders}
@@ -72,10 +77,10 @@ def sample_corpus(
         for path in rng.sample(pool, min(k, len(pool))):
             source = f"{folder}/{path.name}"
             sentences = candidate_sentences(path.read_text(encoding="utf-8"))
-            with_num = [s for s in sentences if _NUMBER.search(s[1])]
+            with_num = [s for s in sentences if (_MEASURE if measured_only else _NUMBER).search(s[1])]
             without = [s for s in sentences if not _NUMBER.search(s[1])]
-            n_num = min(len(with_num), round(per_report * number_share))
-            n_without = min(len(without), per_report - n_num)
+            n_num = min(len(with_num), per_report if measured_only else round(per_report * number_share))
+            n_without = 0 if measured_only else min(len(without), per_report - n_num)
             chosen = rng.sample(with_num, n_num) + rng.sample(without, n_without)
             for start, sentence in sorted(chosen):
                 picked.append(SampledSentence(f"{source}#{start}", source, start, sentence))
