@@ -39,8 +39,16 @@ def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[Pre
     arch = model_cfg.scratch
     vocab = build_vocab(train_texts, min_freq=model_cfg.vocab.min_freq, max_size=model_cfg.vocab.max_size)
     tokenizer = char_tokenizer(vocab, model_max_length=arch.max_position_embeddings)
-    config = BertConfig(
-        vocab_size=len(vocab),
+    config = scratch_config(arch, tokenizer, num_labels=len(tags), id2label=id2label, label2id=label2id)
+    model = BertForTokenClassification(config)
+    log.info("scratch BERT: %d characters in vocabulary, %.1fM parameters", len(vocab), model.num_parameters() / 1e6)
+    return model, tokenizer
+
+
+def scratch_config(arch, tokenizer: PreTrainedTokenizerBase, **extra) -> BertConfig:
+    """The compact BERT described by ``model.scratch`` for ``tokenizer``'s vocabulary."""
+    return BertConfig(
+        vocab_size=len(tokenizer),
         hidden_size=arch.hidden_size,
         num_hidden_layers=arch.num_hidden_layers,
         num_attention_heads=arch.num_attention_heads,
@@ -49,10 +57,5 @@ def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[Pre
         hidden_dropout_prob=arch.dropout,
         attention_probs_dropout_prob=arch.dropout,
         pad_token_id=tokenizer.pad_token_id,
-        num_labels=len(tags),
-        id2label=id2label,
-        label2id=label2id,
+        **extra,
     )
-    model = BertForTokenClassification(config)
-    log.info("scratch BERT: %d characters in vocabulary, %.1fM parameters", len(vocab), model.num_parameters() / 1e6)
-    return model, tokenizer

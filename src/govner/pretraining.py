@@ -14,7 +14,6 @@ from pathlib import Path
 from datasets import Dataset
 from omegaconf import DictConfig, OmegaConf
 from transformers import (
-    BertConfig,
     BertForMaskedLM,
     DataCollatorForLanguageModeling,
     Trainer,
@@ -23,6 +22,7 @@ from transformers import (
 )
 
 from govner.data.examples import segment
+from govner.modeling import scratch_config
 from govner.tokenization import build_vocab, char_tokenizer
 
 log = logging.getLogger(__name__)
@@ -86,17 +86,7 @@ def pretrain(cfg: DictConfig) -> Path:
         return enc
 
     dataset = Dataset.from_dict({"text": segments}).map(encode, batched=True, remove_columns=["text"], desc="tokenize")
-    config = BertConfig(
-        vocab_size=len(vocab),
-        hidden_size=arch.hidden_size,
-        num_hidden_layers=arch.num_hidden_layers,
-        num_attention_heads=arch.num_attention_heads,
-        intermediate_size=arch.intermediate_size,
-        max_position_embeddings=arch.max_position_embeddings,
-        hidden_dropout_prob=arch.dropout,
-        attention_probs_dropout_prob=arch.dropout,
-        pad_token_id=tokenizer.pad_token_id,
-    )
+    config = scratch_config(arch, tokenizer)
     model = BertForMaskedLM(config)
     collator_cls = _WordOffsetCollator if cfg.whole_word_mask else DataCollatorForLanguageModeling
     collator = collator_cls(
