@@ -66,7 +66,6 @@ _PRE_HEDGES = (
     "将近",
     "接近",
     "大约",
-    "多达",
     "约",
     "逾",
     "超",
@@ -74,10 +73,12 @@ _PRE_HEDGES = (
 )
 _POST_HEDGES = ("及以上", "以上", "以下", "以内", "左右", "之多", "余", "多")
 
-_UP = ("增长", "增加", "提高", "上升", "上涨", "提升", "扩大", "回升", "多增", "翻")
-_DOWN = ("负增长", "下降", "减少", "降低", "回落", "下滑", "下跌", "缩减", "压减", "缩小")
+_UP = ("增长", "增加", "提高", "上升", "上涨", "提升", "扩大", "回升", "多增", "多出", "超出", "前移", "翻")
+_DOWN = ("负增长", "下降", "减少", "降低", "回落", "下滑", "下跌", "缩减", "压减", "缩小", "后移")
 _RATE_NOUNS_UP = ("增幅", "增速", "涨幅")
 _RATE_NOUNS_DOWN = ("降幅", "减幅")
+_RATE_NAMES_UP = ("增幅", "增速", "涨幅", "增长率", "增长速度")
+_RATE_NAMES_DOWN = ("降幅", "减幅", "下降率")
 # 增 / 降 / 减 on their own only after a comparison word (同比增5%); 新增 is a name, not a change.
 _BARE = r"(?:同比|比上年|较上年|比去年|较去年|年均)(?P<bare>增|降|减)"
 _FILL = r"(?:了|分别|达到|高达|达|为|是|到|至|" + "|".join(_PRE_HEDGES) + r"|\s)*"
@@ -197,12 +198,12 @@ def parse_number(text: str) -> float:
 def split_unit(unit: str) -> UnitParts:
     """``"亿元"`` → (1e8, 元); ``"万余个"`` → (1e4, 个, 余); ``"万千瓦"`` → (1e4, 千瓦);
     ``"万"`` → (1e4, ""); ``"％"`` → (1, %)."""
-    s = _clean(unit)
+    s = unit.replace("％", "%").strip()
     magnitude, hedge = 1, ""
     while s and not s.startswith(_WHOLE_UNITS):
         if s[0] in MAGNITUDES:
             magnitude *= MAGNITUDES[s[0]]
-        elif s[0] in _UNIT_HEDGES and magnitude > 1:
+        elif s[0] in _UNIT_HEDGES and len(s) > 1:
             hedge += s[0]
         else:
             break
@@ -224,9 +225,12 @@ def change_sign(before: str) -> tuple[int, bool]:
     return (-1 if down else 1), reached
 
 
-def classify(before: str, base_unit: str) -> tuple[Kind, int]:
-    """The kind of a value and the sign to apply (+1 / -1) from the clause text before it."""
+def classify(before: str, base_unit: str, indicator: str = "") -> tuple[Kind, int]:
+    """The kind of a value and the sign to apply (+1 / -1) from the clause text before it, or
+    from the indicator's name when that is itself a rate of change (居民消费价格涨幅3%)."""
     sign, reached = change_sign(before)
+    if not sign and indicator.endswith(_RATE_NAMES_UP + _RATE_NAMES_DOWN):
+        sign = -1 if indicator.endswith(_RATE_NAMES_DOWN) else 1
     changing = sign != 0 and not reached
     if base_unit in ("个百分点",):
         kind = Kind.PERCENTAGE_POINTS
@@ -265,8 +269,8 @@ def is_target(context: str, after: str = "") -> bool:
     return bool(_TARGET.search(context)) or after.lstrip().startswith("左右")
 
 
-def _fold(number: Decimal | None, factor: Decimal) -> float | None:
-    return None if number is None else float(number * factor)
+def _float(number: Decimal | None) -> float | None:
+    return None if number is None else float(number)
 
 
 def _minus_before(before: str) -> bool:
@@ -290,6 +294,11 @@ def _one(quantity: str, parts: UnitParts) -> tuple[Decimal | None, Decimal | Non
     return number, base, base_unit
 
 
+def _surface(quantity: str, between: str, unit: str, high_quantity: str | None, high_unit: str) -> str:
+    low = quantity + between + unit
+    return low if high_quantity is None else f"{low}—{high_quantity}{high_unit}"
+
+
 def normalize(
     quantity: str,
     unit: str = "",
@@ -298,6 +307,7 @@ def normalize(
     between: str = "",
     after: str = "",
     context: str = "",
+    indicator: str = "",
     high_quantity: str | None = None,
     high_unit: str = "",
     text: str | None = None,
@@ -307,9 +317,11 @@ def normalize(
     ``before``: clause text before the number (change words, hedges: ``"同比增长约"``);
     ``between``: text between QUANTITY and UNIT (the 余 of 88余万元); ``after``: text after
     the unit (以上, 左右); ``context``: wider text before the value that may hold a target cue
-    (the sentence so far). For a range (6.0%—7.0%, 1—2个) pass the high end as
+    (the sentence so far); ``indicator``: the name of the measure, when known (a rate of
+    change such as 居民消费价格涨幅 makes its % a growth). For a range (6.0%—7.0%, 1—2个) pass the high end as
     ``high_quantity``/``high_unit``; a low end written without its unit takes the high end's.
-    ``text`` is the surface kept in the value (default: quantity + between + unit).
+    ``text`` is the surface kept in the value (default: quantity + between + unit, and
+    ``—`` + the high end for a range).
     """
     high_parts = split_unit(high_unit) if high_quantity is not None else None
     parts = split_unit(unit)
@@ -317,7 +329,7 @@ def normalize(
         # 1—2个, 3—5万元: the low end is read in the high end's unit (3万—5万元 keeps its 万)
         parts = UnitParts(parts.magnitude if unit else high_parts.magnitude, high_parts.base, parts.hedge)
     number, base, base_unit = _one(quantity, parts)
-    kind, sign = classify(before, base_unit)
+    kind, sign = classify(before, base_unit, indicator)
     if number is not None and sign < 0:
         number, base = -abs(number), -abs(base)  # 下降3% → -3
     elif number is not None and _minus_before(before):
@@ -330,16 +342,14 @@ def normalize(
             n_high, b_high = -abs(n_high), -abs(b_high)
         if n_high is not None and number is not None and b_high < base:
             (number, base), (n_high, b_high) = (n_high, b_high), (number, base)
-        number_high, base_high = _fold(n_high, Decimal(1)), _fold(b_high, Decimal(1))
-        if base_high is None:
-            base_high = float("nan")  # a range whose high end is unreadable stays a range
+        number_high, base_high = _float(n_high), _float(b_high)
 
     hedge = parts.hedge + (high_parts.hedge if high_parts else "")
     return Value(
-        text=text if text is not None else quantity + between + unit,
-        number=_fold(number, Decimal(1)),
+        text=text if text is not None else _surface(quantity, between, unit, high_quantity, high_unit),
+        number=_float(number),
         unit=unit or (high_unit if high_quantity is not None else ""),
-        base_value=_fold(base, Decimal(1)),
+        base_value=_float(base),
         base_unit=base_unit,
         kind=kind,
         target=is_target(context + before, after),
