@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import uuid
 from pathlib import Path
 from typing import Protocol
 
 from govner.data.offsets import Utf16Offsets
+from govner.data.spans import Span
 from govner.inputs import InputDocument
+from govner.linker import link
 from govner.predictor import DocumentPrediction
+from govner.sentences import split_sentences
 
 
 class PredictionWriter(Protocol):
@@ -85,9 +89,60 @@ def labelstudio_task(
     }
 
 
+RECORD_COLUMNS = (
+    "document", "source", "sentence_start", "sentence", "indicator", "indicator_start", "indicator_end",
+    "value_text", "value_start", "value_end", "value", "value_high", "unit", "base_value", "base_high",
+    "base_unit", "kind", "target", "qualifier", "org",
+)  # fmt: skip
+
+
+class RecordsWriter:
+    """Indicator records (one value of one indicator per row) as JSONL at ``path`` and the same
+    rows as CSV beside it (UTF-8 with BOM, so Excel opens it). Offsets are into the document."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._jsonl = path.open("w", encoding="utf-8")
+        self.csv_path = path.with_suffix(".csv")
+        self._csv_file = self.csv_path.open("w", encoding="utf-8-sig", newline="")
+        self._csv = csv.DictWriter(self._csv_file, fieldnames=RECORD_COLUMNS)
+        self._csv.writeheader()
+
+    def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
+        for start, end in split_sentences(doc.text):
+            spans = [
+                Span(e.start - start, e.end - start, e.label)
+                for e in prediction.entities
+                if start <= e.start and e.end <= end
+            ]
+            if any(s.label == "QUANTITY" for s in spans):
+                for record in link(doc.text[start:end], spans):
+                    row = self._row(doc, start, doc.text[start:end], record)
+                    self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    self._csv.writerow(row)
+
+    @staticmethod
+    def _row(doc: InputDocument, start: int, sentence: str, r) -> dict:
+        shift = lambda offset: None if offset is None else offset + start  # noqa: E731
+        return {
+            "document": doc.id, "source": doc.source, "sentence_start": start, "sentence": sentence,
+            "indicator": r.indicator, "indicator_start": shift(r.indicator_start), "indicator_end": shift(r.indicator_end),
+            "value_text": r.value_text, "value_start": shift(r.value_start), "value_end": shift(r.value_end),
+            "value": r.value, "value_high": r.value_high, "unit": r.unit, "base_value": r.base_value,
+            "base_high": r.base_high, "base_unit": r.base_unit, "kind": str(r.kind), "target": r.target,
+            "qualifier": r.qualifier, "org": r.org,
+        }  # fmt: skip
+
+    def close(self) -> None:
+        self._jsonl.close()
+        self._csv_file.close()
+
+
 def make_writer(output_format: str, path: str | Path, model_version: str, **labelstudio) -> PredictionWriter:
     if output_format == "jsonl":
         return JsonlWriter(Path(path))
     if output_format == "labelstudio":
         return LabelStudioWriter(Path(path), model_version, **labelstudio)
-    raise ValueError(f"output_format must be 'jsonl' or 'labelstudio', got {output_format!r}")
+    if output_format == "records":
+        return RecordsWriter(Path(path))
+    raise ValueError(f"output_format must be 'jsonl', 'labelstudio' or 'records', got {output_format!r}")
