@@ -1,6 +1,6 @@
 """Tabulate the metrics of several model directories (e.g. a Hydra sweep):
 
-    python scripts/summarize_runs.py models/curve-sweep/*  [--split test]
+python scripts/summarize_runs.py models/curve-sweep/*  [--split test]
 """
 
 import argparse
@@ -23,7 +23,9 @@ def main() -> None:
             continue
         metrics = json.loads(metrics_file.read_text())
         overrides_file = model_dir / ".hydra" / "overrides.yaml"
-        overrides = " ".join(line[2:] for line in overrides_file.read_text().splitlines()) if overrides_file.exists() else ""
+        overrides = (
+            " ".join(line[2:] for line in overrides_file.read_text().splitlines()) if overrides_file.exists() else ""
+        )
         m, training = metrics[args.split], metrics["training"]
         cells = [model_dir.name, overrides, str(training["train_examples"]), f"{training['seconds']:.0f}"]
         cells += [f"{m['per_type'][label]['f1']:.3f}" for label in ENTITY_LABELS] + [f"{m['overall']['f1']:.3f}"]
