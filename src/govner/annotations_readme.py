@@ -24,9 +24,7 @@ def render(stats: dict, warnings: Counter, accepted: int) -> str:
         "|---|---:|",
         *[f"| {label} | {stats['per_label'].get(label, 0)} |" for label in LABELS],
         "",
-        "| folder | sentences | no entity | " + " | ".join(LABELS) + " |",
-        "|---|---:|---:|" + "---:|" * len(LABELS),
-        *[_row(name, row) for name, row in stats["folders"].items()],
+        *_count_table("folder", stats["folders"]),
         "",
         "Consistency warnings still to review (`python scripts/check_annotations.py` lists them with task ids): "
         + (", ".join(f"{check} {count}" for check, count in sorted(warnings.items())) or "none")
@@ -34,14 +32,17 @@ def render(stats: dict, warnings: Counter, accepted: int) -> str:
         "",
         "<details><summary>Per report</summary>",
         "",
-        "| report | sentences | no entity | " + " | ".join(LABELS) + " |",
-        "|---|---:|---:|" + "---:|" * len(LABELS),
-        *[_row(name, row) for name, row in stats["reports_table"].items()],
+        *_count_table("report", stats["reports_table"]),
         "",
         "</details>",
         END,
     ]
     return "\n".join(lines)
+
+
+def _count_table(key: str, rows: dict[str, dict]) -> list[str]:
+    header = f"| {key} | sentences | no entity | " + " | ".join(LABELS) + " |"
+    return [header, "|---|---:|---:|" + "---:|" * len(LABELS), *[_row(name, row) for name, row in rows.items()]]
 
 
 def _row(name: str, row: dict) -> str:

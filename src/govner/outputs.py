@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Protocol
 
+from govner.data.labelstudio import labels_region
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Span
 from govner.inputs import InputDocument
@@ -68,19 +69,8 @@ def labelstudio_task(
 ) -> dict:
     offsets = Utf16Offsets(doc.text)
     result = [
-        {
-            "id": uuid.uuid4().hex[:10],
-            "from_name": from_name,
-            "to_name": to_name,
-            "type": "labels",
-            "value": {
-                "start": offsets.to_utf16(e.start),
-                "end": offsets.to_utf16(e.end),
-                "text": e.text,
-                "labels": [e.label],
-            },
-            "score": e.score,
-        }
+        labels_region(doc.text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
+        | {"score": e.score}
         for e in prediction.entities
     ]
     return {

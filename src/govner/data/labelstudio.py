@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govner.data.offsets import Utf16Offsets
+
 
 class ExportFormatError(ValueError):
     """The file is not a Label Studio JSON / JSON_MIN export."""
@@ -134,3 +136,21 @@ def _min_task(file: str, task_id: Any, item: dict, text_field: str, source_field
 
 def _source(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
+
+
+def labels_region(
+    text: str, offsets: Utf16Offsets, start: int, end: int, label: str, region_id: str, from_name: str, to_name: str
+) -> dict:
+    """One ``labels`` result item as Label Studio writes it: offsets in UTF-16 code units."""
+    return {
+        "id": region_id,
+        "from_name": from_name,
+        "to_name": to_name,
+        "type": "labels",
+        "value": {
+            "start": offsets.to_utf16(start),
+            "end": offsets.to_utf16(end),
+            "text": text[start:end],
+            "labels": [label],
+        },
+    }

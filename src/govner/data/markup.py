@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from govner.data.labelstudio import labels_region
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Span
 
@@ -61,19 +62,7 @@ def labelstudio_task(task_id: int, marked: str, data: dict, annotation_id: int, 
     text, spans = parse_markup(marked)
     offsets = Utf16Offsets(text)
     result = [
-        {
-            "id": f"r{task_id}-{i}",
-            "from_name": "label",
-            "to_name": "text",
-            "type": "labels",
-            "origin": "manual",
-            "value": {
-                "start": offsets.to_utf16(s.start),
-                "end": offsets.to_utf16(s.end),
-                "text": text[s.start : s.end],
-                "labels": [s.label],
-            },
-        }
+        labels_region(text, offsets, s.start, s.end, s.label, f"r{task_id}-{i}", "label", "text") | {"origin": "manual"}
         for i, s in enumerate(spans)
     ]
     annotation = {
