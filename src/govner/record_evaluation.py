@@ -33,11 +33,13 @@ __all__ = [
     "VALUE_FIELDS",
     "RecordEvaluation",
     "Row",
+    "disagreements",
     "evaluate_records_job",
     "format_records_table",
     "linked_rows",
     "linker_on_gold_spans",
     "linker_on_predicted_spans",
+    "match_records",
     "score_records",
 ]
 
@@ -168,7 +170,7 @@ def score_records(
 ) -> RecordEvaluation:
     """Compare each sentence's predicted rows with its gold records."""
     n_gold = n_pred = 0
-    matched: list[tuple[Row, Row]] = []
+    matched: list[list[str]] = []  # the fields on which each matched pair differs
     relinked = 0
     errors: list[dict] = []
     counts: Counter = Counter()
@@ -176,11 +178,11 @@ def score_records(
         gold = [Row.from_gold(r, s) for r, s in zip(sentence.records, sentence.starts, strict=True)]
         n_gold, n_pred = n_gold + len(gold), n_pred + len(pred)
         m = match_records(gold, pred)
-        matched += m.pairs
         relinked += len(m.relinked)
         where = {"task_id": sentence.task_id, "source": sentence.source, "text": sentence.text}
         for g, p in m.pairs:
             fields = disagreements(g, p, rel_tol)
+            matched.append(fields)
             if fields:
                 errors.append(where | {"error": "fields", "fields": fields, "gold": asdict(g), "predicted": asdict(p)})
                 counts.update(fields)
@@ -191,9 +193,9 @@ def score_records(
         errors += [
             where | {"error": "spurious", "fields": [], "gold": None, "predicted": asdict(p)} for p in m.spurious
         ]
-    agree = {name: sum(1 for g, p in matched if name not in disagreements(g, p, rel_tol)) for name in FIELDS}
-    exact = sum(1 for g, p in matched if not set(VALUE_FIELDS) & set(disagreements(g, p, rel_tol)))
-    strict = sum(1 for g, p in matched if not disagreements(g, p, rel_tol))
+    agree = {name: sum(1 for fields in matched if name not in fields) for name in FIELDS}
+    exact = sum(1 for fields in matched if not set(VALUE_FIELDS) & set(fields))
+    strict = sum(1 for fields in matched if not fields)
     found = len(matched) + relinked
     metrics = {
         "sentences": len(sentences),
