@@ -207,3 +207,10 @@ def test_script_writes_metrics_and_errors(tmp_path):
     assert metrics["linker_on_gold_spans"]["strict"]["f1"] == 1.0
     assert (out / "errors_linker_on_gold_spans.jsonl").read_text(encoding="utf-8") == ""
     assert "| linker on gold spans | 5 | 5 | 1.000 |" in proc.stdout
+
+
+def test_a_gold_file_that_is_not_utf8_is_named(tmp_path, documents):
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(b'{"task_id": 1, "text": "\xff"}\n')
+    with pytest.raises(ValueError, match=r"gold.jsonl: not UTF-8"):
+        load_gold_records(path, documents)

@@ -85,7 +85,11 @@ def load_gold_records(
     sentences: list[GoldSentence] = []
     problems: list[RecordProblem] = []
     seen: dict[str, int] = {}
-    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except UnicodeDecodeError as err:
+        raise ValueError(f"{path}: not UTF-8 ({err})") from err
+    for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         found: list[str] = []
