@@ -163,6 +163,10 @@ def test_target_cue_inside_an_indicator_name_is_no_target():
     assert not life.target
     (goal,) = records("预期[[人均寿命|INDICATOR]]达到[[75|QUANTITY]][[岁|UNIT]]")
     assert goal.target
+    (cut,) = records(
+        "年度目[[标|INDICATOR]]：遴选[[3600|QUANTITY]][[名|UNIT]][[学生|INDICATOR]]"
+    )  # a span cuts into 目标
+    assert cut.target
 
 
 def test_list_value_without_unit_borrows_the_next_unit():

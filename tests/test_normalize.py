@@ -5,7 +5,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govner.normalize import Kind, UnitParts, is_target, normalize, parse_number, qualifiers, split_unit
+from govner.normalize import (
+    Kind,
+    UnitParts,
+    is_target,
+    normalize,
+    parse_number,
+    qualifiers,
+    split_unit,
+    target_cues,
+)
 
 # -- numbers ------------------------------------------------------------------------------
 
@@ -254,6 +263,10 @@ def test_negative_growth_with_magnitude():
 
 
 # -- target and qualifier ------------------------------------------------------------------
+
+
+def test_target_cues_are_located():
+    assert target_cues("今年以来，力争人均预期寿命") == [(5, 7), (9, 11)]
 
 
 @pytest.mark.parametrize(

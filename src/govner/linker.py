@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from govner.data.spans import Span
-from govner.normalize import Kind, Value, change_sign, normalize, split_unit
+from govner.normalize import Kind, Value, change_sign, normalize, split_unit, target_cues
 
 __all__ = ["Record", "link"]
 
@@ -200,10 +200,12 @@ class _Linker:
         self.values = _values(text, self.spans)
         self.indicators = [s for s in self.spans if s.label == "INDICATOR"]
         self.orgs = [s for s in self.spans if s.label == "ORG"]
-        # The text before a value, for target cues: not those inside an indicator's name (人均预期寿命).
+        # The text before a value, for target cues: a cue inside an indicator's name (人均预期寿命)
+        # is no cue; one that a span only cuts into (a predicted INDICATOR 标 of 目标) still is.
         masked = list(text)
-        for s in self.indicators:
-            masked[s.start : s.end] = "_" * (s.end - s.start)
+        for a, b in target_cues(text):
+            if any(s.start <= a and b <= s.end for s in self.indicators):
+                masked[a:b] = "_" * (b - a)
         self.context = "".join(masked)
         self.skip = self._skippable()
         self.befores = self._befores()
