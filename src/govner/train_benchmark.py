@@ -177,15 +177,18 @@ def machine_description() -> str:
     meminfo = Path("/proc/meminfo")
     mem = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.M) if meminfo.exists() else None
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return "\n".join(
         [
             f"- CPU: {usable} usable core(s) (`nproc`), {models[0] if models else platform.processor() or 'unknown'}",
             f"- RAM: {int(mem[1]) / 1024**2:.1f} GiB" if mem else "- RAM: unknown",
             f"- Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads by default), {platform.system()} {platform.release()}",
-            f"- load average (1, 5, 15 min) when the benchmark started: {load}",
+            f"- load average (1, 5, 15 min) when the benchmark started: {_load()}",
         ]
     )
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
 def report(rows: list[dict], command: str, machine: str, limits: Limits, batch: int) -> str:
@@ -211,9 +214,11 @@ def report(rows: list[dict], command: str, machine: str, limits: Limits, batch: 
             f"(epochs: {limits.max_epochs}, seconds: {limits.max_seconds}) or once dev F1 ≥ {limits.target_f1}; "
             "the learning-rate schedule stays that of the configured epochs. "
             "Train chars/s = training characters × epochs / seconds in training epochs (dev evaluation and "
-            "checkpoints excluded); s to dev F1 counts wall time from the start of training, evaluations "
-            "included. The CPU is shared with other jobs, so figures are noisy: compare rows of one run, "
-            "not runs of different days.",
+            "checkpoints excluded); dev F1 is the Trainer's entity F1 on the dev windows after each epoch, and "
+            "s to dev F1 the wall time from the start of training to the first epoch reaching it, evaluations "
+            "included (dev F1 does not rise steadily, so this also depends on where the threshold falls). "
+            f"The CPU is shared with other jobs (load average when the benchmark ended: {_load()}), so "
+            "figures are noisy: compare rows of one run, not runs of different days.",
         ]
     )
 
