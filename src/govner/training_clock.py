@@ -60,10 +60,11 @@ class TrainingClock(TrainerCallback):
         reasons = []
         if self.stop_after_epochs is not None and (state.epoch or 0.0) >= self.stop_after_epochs - 1e-6:
             reasons.append(f"stop_after_epochs={self.stop_after_epochs}")
-        # Clocks differ between processes: process 0's decision holds for all.
-        [late] = broadcast_object_list([self.stop_after_seconds is not None and seconds >= self.stop_after_seconds])
-        if late:
-            reasons.append(f"stop_after_seconds={self.stop_after_seconds}")
+        if self.stop_after_seconds is not None:
+            # Clocks differ between processes: process 0's decision holds for all.
+            [late] = broadcast_object_list([seconds >= self.stop_after_seconds])
+            if late:
+                reasons.append(f"stop_after_seconds={self.stop_after_seconds}")
         if self.stop_at_f1 is not None and f1 is not None and f1 >= self.stop_at_f1:
             reasons.append(f"stop_at_f1={self.stop_at_f1}")
         if reasons and not control.should_training_stop:
