@@ -63,11 +63,9 @@ def rule_predictor() -> Predictor:
 
 
 def expected_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, label) in code points: what RuleTagger should find (NFKC folds ３．０ to 3.0)."""
-    classes = [
-        "QUANTITY" if unicodedata.normalize("NFKC", ch) in "0123456789." else "UNIT" if ch in "亿万元亩%" else None
-        for ch in text
-    ]
+    """(start, end, label) in code points: what RuleTagger should find (NFKC folds ３．０％ to 3.0%)."""
+    folded = [unicodedata.normalize("NFKC", ch) for ch in text]
+    classes = ["QUANTITY" if ch in "0123456789." else "UNIT" if ch in "亿万元亩%" else None for ch in folded]
     spans, start = [], 0
     for i in range(1, len(text) + 1):
         if i == len(text) or classes[i] != classes[start]:
