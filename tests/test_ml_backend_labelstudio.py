@@ -147,19 +147,17 @@ def test_label_studio_connects_the_backend_and_takes_its_model_version(labelstud
     assert backend.model_version == VERSION
 
 
-def test_opening_a_task_shows_the_backends_predictions(labelstudio, rule_backend):
-    project, _ = project_with_backend(labelstudio, rule_backend, "live")
+@pytest.mark.parametrize("opened_by", ["data manager", "label stream"])
+def test_opening_a_task_shows_the_backends_predictions(labelstudio, rule_backend, opened_by):
+    project, _ = project_with_backend(labelstudio, rule_backend, f"live, {opened_by}")
     labelstudio.client.projects.import_tasks(id=project.id, request=[{"data": {"text": TEXT, "source": "r.txt"}}])
     (task,) = list(labelstudio.client.tasks.list(project=project.id))
     assert not labelstudio.client.predictions.list(task=task.id)
-    # the labeling screen fetches the task like this; Label Studio asks the backend on the way
-    response = httpx.get(
-        f"{labelstudio.url}/api/tasks/{task.id}",
-        params={"fields": "all"},
-        headers={"Authorization": f"Token {labelstudio.token}"},
-        timeout=60,
-    )
-    assert response.status_code == 200
+    # what the labeling screen requests: a task clicked in the Data Manager, or the next task of
+    # "Label All Tasks"; Label Studio asks the backend on the way
+    path = f"/api/tasks/{task.id}?fields=all" if opened_by == "data manager" else f"/api/projects/{project.id}/next"
+    response = httpx.get(labelstudio.url + path, headers={"Authorization": f"Token {labelstudio.token}"}, timeout=60)
+    assert response.status_code == 200 and response.json()["id"] == task.id
     (prediction,) = response.json()["predictions"]
     assert prediction["model_version"] == VERSION and 0.0 < prediction["score"] < 1.0
     assert regions(prediction["result"]) == utf16(TEXT, expected_spans(TEXT))
