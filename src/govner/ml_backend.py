@@ -137,7 +137,7 @@ def create_app(predictor: Predictor, version: str, default_target: LabelingTarge
     @app.post("/setup")
     def setup(request: SetupRequest) -> dict:
         chosen = target(request.label_config)
-        log.info(
+        log.debug(  # Label Studio calls /setup before every batch it asks predictions for
             "project %s: %s into %s → %s", request.project, sorted(chosen.labels), chosen.from_name, chosen.to_name
         )
         return {"model_version": version}
