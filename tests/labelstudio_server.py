@@ -104,6 +104,10 @@ def labelstudio_server(tmp_path_factory) -> Iterator[LabelStudioServer]:
         "COLLECT_ANALYTICS": "false",
         "SENTRY_DSN": "",
         "FRONTEND_SENTRY_DSN": "",
+        # let projects connect an ML backend on 127.0.0.1: Label Studio 1.23 refuses loopback
+        # backend URLs (ML_BLOCK_LOCAL_IP) and the webhook it registers for them (SSRF_PROTECTION_ENABLED)
+        "ML_BLOCK_LOCAL_IP": "false",
+        "SSRF_PROTECTION_ENABLED": "false",
     }
     command = [
         executable, "start", "--no-browser", "--data-dir", str(data_dir), "--port", str(port),

@@ -5,24 +5,19 @@ spans with the right UTF-16 offsets. Marker ``labelstudio``; skips without label
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 import uvicorn
 from conftest import ROOT
-from label_studio_sdk import LabelStudio
+from labelstudio_server import LabelStudioServer
 from test_ml_backend import CONFIG, DEFAULT, TEXT, VERSION, expected_spans, rule_predictor
 
 from govner.data.offsets import Utf16Offsets
@@ -34,14 +29,7 @@ from govner.tokenization import build_vocab, char_tokenizer
 
 pytestmark = pytest.mark.labelstudio
 
-START_TIMEOUT = 300  # seconds: a fresh data directory is migrated on the first start
-
-
-@dataclass
-class Server:
-    url: str
-    token: str
-    client: LabelStudio
+BACKEND_START_TIMEOUT = 120  # seconds: the serve script imports torch and loads the model
 
 
 def free_port() -> int:
@@ -50,59 +38,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, log: Path, headers: dict | None = None) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
+def wait_for_backend(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + BACKEND_START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"the backend exited with {process.returncode}:\n{log.read_text()[-3000:]}")
         try:
-            if httpx.get(url, headers=headers, timeout=5).status_code == 200:
+            if httpx.get(url, timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not answer within {START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the process group, SIGKILL if it lingers."""
-    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
-        if process.poll() is not None:
-            return
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(timeout=wait)
-        except subprocess.TimeoutExpired:
-            continue
-
-
-@pytest.fixture(scope="module")
-def labelstudio(tmp_path_factory) -> Iterator[Server]:
-    local = ROOT / ".venv-labelstudio" / "bin" / "label-studio"
-    executable = os.environ.get("LABEL_STUDIO_BIN") or (str(local) if local.exists() else shutil.which("label-studio"))
-    if executable is None:
-        pytest.skip("label-studio is not installed: set LABEL_STUDIO_BIN or put label-studio on the PATH")
-    data_dir = tmp_path_factory.mktemp("labelstudio")
-    port, token = free_port(), secrets.token_hex(20)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env |= {"LABEL_STUDIO_BASE_DATA_DIR": str(data_dir), "LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false"}
-    # Label Studio refuses an ML backend on a loopback address (ML_BLOCK_LOCAL_IP), and the
-    # webhook it registers for the backend on connect (SSRF_PROTECTION_ENABLED)
-    env |= {"ML_BLOCK_LOCAL_IP": "false", "SSRF_PROTECTION_ENABLED": "false"}
-    command = [
-        executable, "start", "--no-browser", "--data-dir", str(data_dir), "--port", str(port),
-        "--internal-host", "127.0.0.1", "--username", "annotator@example.com", "--password", secrets.token_hex(12),
-        "--user-token", token, "--enable-legacy-api-token", "--log-level", "WARNING",
-    ]  # fmt: skip
-    log = data_dir / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{url}/api/projects", process, log, headers={"Authorization": f"Token {token}"})
-        yield Server(url, token, LabelStudio(base_url=url, api_key=token))
-    finally:
-        stop(process)
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {BACKEND_START_TIMEOUT}s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +72,7 @@ def rule_backend() -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def project_with_backend(ls: Server, backend_url: str, title: str, config: str = CONFIG):
+def project_with_backend(ls: LabelStudioServer, backend_url: str, title: str, config: str = CONFIG):
     project = ls.client.projects.create(title=title, label_config=config)
     backend = ls.client.ml.create(project=project.id, url=backend_url, title="govner", is_interactive=True)
     return project, backend
@@ -140,46 +87,50 @@ def utf16(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, 
     return [(offsets.to_utf16(s), offsets.to_utf16(e), label, text[s:e]) for s, e, label in spans]
 
 
-def test_label_studio_connects_the_backend_and_takes_its_model_version(labelstudio, rule_backend):
-    project, backend = project_with_backend(labelstudio, rule_backend, "connect")
-    backend = labelstudio.client.ml.get(backend.id)
+def test_label_studio_connects_the_backend_and_takes_its_model_version(labelstudio_server, rule_backend):
+    project, backend = project_with_backend(labelstudio_server, rule_backend, "connect")
+    backend = labelstudio_server.client.ml.get(backend.id)
     assert backend.state == "CO", backend.error_message
     assert backend.model_version == VERSION
 
 
 @pytest.mark.parametrize("opened_by", ["data manager", "label stream"])
-def test_opening_a_task_shows_the_backends_predictions(labelstudio, rule_backend, opened_by):
-    project, _ = project_with_backend(labelstudio, rule_backend, f"live, {opened_by}")
-    labelstudio.client.projects.import_tasks(id=project.id, request=[{"data": {"text": TEXT, "source": "r.txt"}}])
-    (task,) = list(labelstudio.client.tasks.list(project=project.id))
-    assert not labelstudio.client.predictions.list(task=task.id)
+def test_opening_a_task_shows_the_backends_predictions(labelstudio_server, rule_backend, opened_by):
+    project, _ = project_with_backend(labelstudio_server, rule_backend, f"live, {opened_by}")
+    labelstudio_server.client.projects.import_tasks(
+        id=project.id, request=[{"data": {"text": TEXT, "source": "r.txt"}}]
+    )
+    (task,) = list(labelstudio_server.client.tasks.list(project=project.id))
+    assert not labelstudio_server.client.predictions.list(task=task.id)
     # what the labeling screen requests: a task clicked in the Data Manager, or the next task of
     # "Label All Tasks"; Label Studio asks the backend on the way
     path = f"/api/tasks/{task.id}?fields=all" if opened_by == "data manager" else f"/api/projects/{project.id}/next"
-    response = httpx.get(labelstudio.url + path, headers={"Authorization": f"Token {labelstudio.token}"}, timeout=60)
+    response = httpx.get(
+        labelstudio_server.url + path, headers={"Authorization": f"Token {labelstudio_server.api_key}"}, timeout=60
+    )
     assert response.status_code == 200 and response.json()["id"] == task.id
     (prediction,) = response.json()["predictions"]
     assert prediction["model_version"] == VERSION and 0.0 < prediction["score"] < 1.0
     assert regions(prediction["result"]) == utf16(TEXT, expected_spans(TEXT))
     assert all(r["from_name"] == "label" and r["to_name"] == "text" for r in prediction["result"])
     assert [r["score"] for r in prediction["result"]][:2] == [pytest.approx(0.9, abs=1e-3), pytest.approx(1.0)]
-    stored = labelstudio.client.predictions.list(task=task.id)
+    stored = labelstudio_server.client.predictions.list(task=task.id)
     assert len(stored) == 1 and regions(stored[0].result) == regions(prediction["result"])
 
 
-def test_retrieve_predictions_fills_every_task_with_custom_names(labelstudio, rule_backend):
+def test_retrieve_predictions_fills_every_task_with_custom_names(labelstudio_server, rule_backend):
     config = """<View><Labels name="ner" toName="para"><Label value="QUANTITY"/><Label value="UNIT"/></Labels>
       <Text name="para" value="$paragraph" granularity="symbol"/></View>"""
-    project, _ = project_with_backend(labelstudio, rule_backend, "retrieve", config)
+    project, _ = project_with_backend(labelstudio_server, rule_backend, "retrieve", config)
     texts = [TEXT, "🚀𠀀增长５．２％，新增3000万元。", "没有数字的句子。"]
-    labelstudio.client.projects.import_tasks(id=project.id, request=[{"data": {"paragraph": t}} for t in texts])
-    labelstudio.client.actions.create(
+    labelstudio_server.client.projects.import_tasks(id=project.id, request=[{"data": {"paragraph": t}} for t in texts])
+    labelstudio_server.client.actions.create(
         id="retrieve_tasks_predictions", project=project.id, selected_items={"all": True, "excluded": []}
     )
-    tasks = sorted(labelstudio.client.tasks.list(project=project.id), key=lambda t: t.id)
+    tasks = sorted(labelstudio_server.client.tasks.list(project=project.id), key=lambda t: t.id)
     assert [t.data["paragraph"] for t in tasks] == texts
     for text, task in zip(texts, tasks, strict=True):
-        (prediction,) = labelstudio.client.predictions.list(task=task.id)
+        (prediction,) = labelstudio_server.client.predictions.list(task=task.id)
         assert prediction.model_version == VERSION
         assert regions(prediction.result) == utf16(text, expected_spans(text))
         assert all((r["from_name"], r["to_name"]) == ("ner", "para") for r in prediction.result)
@@ -205,7 +156,7 @@ def tiny_model_dir(path: Path) -> Path:
     return path
 
 
-def test_the_serve_script_serves_a_saved_model_to_label_studio(labelstudio, tmp_path):
+def test_the_serve_script_serves_a_saved_model_to_label_studio(labelstudio_server, tmp_path):
     model_dir = tiny_model_dir(tmp_path / "tiny-model")
     port = free_port()
     log = tmp_path / "backend.log"
@@ -217,21 +168,25 @@ def test_the_serve_script_serves_a_saved_model_to_label_studio(labelstudio, tmp_
         )  # fmt: skip
     try:
         backend_url = f"http://127.0.0.1:{port}"
-        wait_for(f"{backend_url}/health", process, log)
-        project, backend = project_with_backend(labelstudio, backend_url, "script")
-        assert labelstudio.client.ml.get(backend.id).model_version == model_version(model_dir)
+        wait_for_backend(f"{backend_url}/health", process, log)
+        project, backend = project_with_backend(labelstudio_server, backend_url, "script")
+        assert labelstudio_server.client.ml.get(backend.id).model_version == model_version(model_dir)
         texts = [TEXT, "全市规模以上工业增加值增长５．２％，新增市场主体1.13万户。" * 2]
-        labelstudio.client.projects.import_tasks(id=project.id, request=[{"data": {"text": t}} for t in texts])
-        labelstudio.client.actions.create(
+        labelstudio_server.client.projects.import_tasks(id=project.id, request=[{"data": {"text": t}} for t in texts])
+        labelstudio_server.client.actions.create(
             id="retrieve_tasks_predictions", project=project.id, selected_items={"all": True, "excluded": []}
         )
         expected = Predictor.from_dir(model_dir).predict(texts)
-        tasks = sorted(labelstudio.client.tasks.list(project=project.id), key=lambda t: t.id)
+        tasks = sorted(labelstudio_server.client.tasks.list(project=project.id), key=lambda t: t.id)
         for text, task, want in zip(texts, tasks, expected, strict=True):
-            (prediction,) = labelstudio.client.predictions.list(task=task.id)
+            (prediction,) = labelstudio_server.client.predictions.list(task=task.id)
             assert prediction.model_version == model_version(model_dir)
             assert prediction.score == pytest.approx(want.score)
             assert regions(prediction.result) == utf16(text, [(e.start, e.end, e.label) for e in want.entities])
         assert any(expected[1].entities), "the untrained model predicts no span: the comparison shows nothing"
     finally:
-        stop(process)
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
