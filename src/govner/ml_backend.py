@@ -126,8 +126,7 @@ def create_app(predictor: Predictor, version: str, default_target: LabelingTarge
         try:
             return target_of(config)
         except LabelingConfigError as err:
-            log.warning("rejected labeling config: %s", err)
-            raise HTTPException(status_code=422, detail=str(err)) from err
+            raise _rejected(str(err)) from err
 
     @app.get("/")
     @app.get("/health")
@@ -179,18 +178,20 @@ def create_app(predictor: Predictor, version: str, default_target: LabelingTarge
 
 def _task_text(task: Task, target: LabelingTarget) -> str:
     if target.text_field not in task.data:
-        raise HTTPException(
-            status_code=422,
-            detail=f"task {task.id}: data has no {target.text_field!r} field (shown by the labeling config's Text "
-            f"{target.to_name!r}); it has {sorted(task.data)}",
+        raise _rejected(
+            f"task {task.id}: data has no {target.text_field!r} field (shown by the labeling config's Text "
+            f"{target.to_name!r}); it has {sorted(task.data)}"
         )
     text = task.data[target.text_field]
     if not isinstance(text, str):
-        raise HTTPException(
-            status_code=422,
-            detail=f"task {task.id}: data.{target.text_field} is {type(text).__name__}, not a string",
-        )
+        raise _rejected(f"task {task.id}: data.{target.text_field} is {type(text).__name__}, not a string")
     return text
+
+
+def _rejected(reason: str) -> HTTPException:
+    """A 422 answer, also logged: Label Studio shows only the status, the reason is in this console."""
+    log.warning("request rejected: %s", reason)
+    return HTTPException(status_code=422, detail=reason)
 
 
 def serve(cfg) -> None:
