@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -13,7 +14,7 @@ from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Span
 from govner.inputs import InputDocument
 from govner.linker import link
-from govner.predictor import DocumentPrediction
+from govner.predictor import DocumentPrediction, Entity
 from govner.sentences import split_sentences
 
 
@@ -67,16 +68,22 @@ class LabelStudioWriter:
 def labelstudio_task(
     doc: InputDocument, prediction: DocumentPrediction, model_version: str, from_name: str, to_name: str
 ) -> dict:
-    offsets = Utf16Offsets(doc.text)
-    result = [
-        labels_region(doc.text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
-        | {"score": e.score}
-        for e in prediction.entities
-    ]
+    result = prediction_result(doc.text, prediction.entities, from_name, to_name)
     return {
         "data": {"text": doc.text, "source": doc.source, "doc_id": doc.id},
         "predictions": [{"model_version": model_version, "score": prediction.score, "result": result}],
     }
+
+
+def prediction_result(text: str, entities: Iterable[Entity], from_name: str, to_name: str) -> list[dict]:
+    """The ``result`` of a Label Studio prediction: one ``labels`` region per entity, with its
+    score, offsets in UTF-16 code units."""
+    offsets = Utf16Offsets(text)
+    return [
+        labels_region(text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
+        | {"score": e.score}
+        for e in entities
+    ]
 
 
 RECORD_COLUMNS = (

@@ -1,0 +1,18 @@
+"""Label Studio ML backend: ``python scripts/serve_ml_backend.py model_dir=DIR [port=9090]``."""
+
+import hydra
+from omegaconf import DictConfig
+
+from govner.config import CONFIG_DIR, register_resolvers
+from govner.ml_backend import serve
+
+register_resolvers()
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="serve", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    serve(cfg)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""A Label Studio ML backend: a govner model's live predictions for a Label Studio project.
+
+Label Studio (1.23, ``label_studio/ml/api_connector.py``) calls, relative to the backend URL:
+``GET /health`` when the model is connected and before predicting; ``POST /setup`` with the
+project's labeling config (``schema``), answered with the ``model_version``; ``POST /predict``
+with tasks and the labeling config, answered with one prediction per task, in order; ``POST
+/webhook`` with every project event (Label Studio registers that webhook on connect); ``GET
+/versions``. Regions are built as ``scripts/ls_push.py`` builds pre-annotations: offsets in
+UTF-16 code units, a score per span and per task.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, HTTPException
+from label_studio_sdk.label_interface import LabelInterface
+from label_studio_sdk.label_interface.interface import LabelStudioXMLSyntaxErrorSentryIgnored, LSConfigParseException
+from pydantic import BaseModel, ConfigDict, Field
+
+from govner.outputs import prediction_result
+from govner.predictor import Predictor
+
+log = logging.getLogger(__name__)
+
+MODEL_CLASS = "govner"
+
+
+class LabelingConfigError(ValueError):
+    """The project's labeling config gives the model nothing to predict."""
+
+
+@dataclass(frozen=True)
+class LabelingTarget:
+    """Where predictions go: the ``Labels`` control, the ``Text`` object it labels, the task
+    data field that object shows, and the labels both the control and the model know."""
+
+    from_name: str
+    to_name: str
+    text_field: str
+    labels: frozenset[str]
+
+
+def model_version(model_dir: str | Path) -> str:
+    """``<directory name>@<time the weights were written>``, as ``ls_push`` stamps its
+    pre-annotations: tasks pushed with this model's predictions are not predicted again."""
+    model_dir = Path(model_dir).resolve()
+    weights = next((p for p in (model_dir / "model.safetensors", model_dir / "config.json") if p.exists()), model_dir)
+    stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{model_dir.name}@{stamp}"
+
+
+def model_labels(predictor: Predictor) -> list[str]:
+    """The entity labels of the model's tag set, in tag order."""
+    tags = (predictor.id2label[i] for i in sorted(predictor.id2label))
+    return list(dict.fromkeys(t[2:] for t in tags if t != "O"))
+
+
+def labeling_target(config: str, labels: Sequence[str]) -> LabelingTarget:
+    """The first ``Labels`` control of ``config`` over a ``Text`` object fed from task data
+    (``value="$field"``) that names at least one of ``labels``."""
+    try:
+        interface = LabelInterface(config)
+    except (LabelStudioXMLSyntaxErrorSentryIgnored, LSConfigParseException) as err:
+        raise LabelingConfigError(f"labeling config is not valid XML: {err}") from err
+    for control in interface.controls:
+        if control.tag.lower() != "labels":
+            continue
+        for name in control.to_name or []:
+            text = interface.get_object(name)
+            if text is None or text.tag.lower() != "text" or not (text.value or "").startswith("$"):
+                continue
+            shared = frozenset(control.labels) & frozenset(labels)
+            if shared:
+                return LabelingTarget(control.name, name, text.value_name, shared)
+    raise LabelingConfigError(
+        'labeling config has no <Labels> control over a <Text value="$field"> object with any of the model\'s '
+        f"labels ({', '.join(labels)})"
+    )
+
+
+class SetupRequest(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    project: str | int | None = None
+    label_config: str | None = Field(default=None, alias="schema")
+
+
+class Task(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: int | str | None = None
+    data: dict[str, Any]
+
+
+class PredictRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    tasks: list[Task] = Field(min_length=1)
+    project: str | int | None = None
+    label_config: str | None = None
+
+
+class WebhookEvent(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    action: str
+
+
+def create_app(predictor: Predictor, version: str, default_target: LabelingTarget) -> FastAPI:
+    """The HTTP app serving ``predictor``. ``default_target`` applies to requests that carry
+    no labeling config; a config that names none of the model's labels is answered with 422."""
+    labels = model_labels(predictor)
+    target_of = lru_cache(maxsize=32)(lambda config: labeling_target(config, labels))
+    lock = threading.Lock()  # one prediction at a time: the model already uses every core
+    app = FastAPI(title="govner Label Studio ML backend", version=version)
+
+    def target(config: str | None) -> LabelingTarget:
+        if not config:
+            return default_target
+        try:
+            return target_of(config)
+        except LabelingConfigError as err:
+            raise _rejected(str(err)) from err
+
+    @app.get("/")
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "UP", "model_class": MODEL_CLASS, "model_version": version}
+
+    @app.post("/setup")
+    def setup(request: SetupRequest) -> dict:
+        chosen = target(request.label_config)
+        log.debug(  # Label Studio calls /setup before every batch it asks predictions for
+            "project %s: %s into %s → %s", request.project, sorted(chosen.labels), chosen.from_name, chosen.to_name
+        )
+        return {"model_version": version}
+
+    @app.post("/predict")
+    def predict(request: PredictRequest) -> dict:
+        chosen = target(request.label_config)
+        texts = [_task_text(task, chosen) for task in request.tasks]
+        started = time.perf_counter()
+        with lock:
+            predictions = predictor.predict(texts)
+        elapsed_ms = 1000 * (time.perf_counter() - started)
+        log.info("project %s: %d tasks predicted in %.0f ms", request.project, len(texts), elapsed_ms)
+        results = [
+            {
+                "result": prediction_result(
+                    text, [e for e in p.entities if e.label in chosen.labels], chosen.from_name, chosen.to_name
+                ),
+                "score": p.score,
+                "model_version": version,
+            }
+            for text, p in zip(texts, predictions, strict=True)
+        ]
+        return {"results": results, "model_version": version}
+
+    @app.post("/webhook")
+    def webhook(event: WebhookEvent) -> dict:
+        """Label Studio sends every project event here; the model is retrained offline
+        (``scripts/train.py``), so events are acknowledged and left alone."""
+        log.debug("webhook event %s ignored", event.action)
+        return {"action": event.action, "status": "ignored"}
+
+    @app.get("/versions")
+    def versions() -> dict:
+        return {"versions": [version]}
+
+    return app
+
+
+def _task_text(task: Task, target: LabelingTarget) -> str:
+    if target.text_field not in task.data:
+        raise _rejected(
+            f"task {task.id}: data has no {target.text_field!r} field (shown by the labeling config's Text "
+            f"{target.to_name!r}); it has {sorted(task.data)}"
+        )
+    text = task.data[target.text_field]
+    if not isinstance(text, str):
+        raise _rejected(f"task {task.id}: data.{target.text_field} is {type(text).__name__}, not a string")
+    return text
+
+
+def _rejected(reason: str) -> HTTPException:
+    """A 422 answer, also logged: Label Studio shows only the status, the reason is in this console."""
+    log.warning("request rejected: %s", reason)
+    return HTTPException(status_code=422, detail=reason)
+
+
+def serve(cfg) -> None:
+    """``scripts/serve_ml_backend.py``: load the model and serve it until interrupted."""
+    predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=cfg.decoding)
+    version = cfg.model_version or model_version(cfg.model_dir)
+    ls = cfg.labelstudio
+    default = LabelingTarget(ls.from_name, ls.to_name, ls.text_field, frozenset(model_labels(predictor)))
+    log.info("serving %s (%s) on http://%s:%d", cfg.model_dir, version, cfg.host, cfg.port)
+    uvicorn.run(create_app(predictor, version, default), host=cfg.host, port=cfg.port, log_level=cfg.log_level)
