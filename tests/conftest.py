@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
+from labelstudio_server import labelstudio_server  # noqa: F401  (session fixture: a real Label Studio server)
 
 from govner.data.markup import labelstudio_task
 
