@@ -35,6 +35,7 @@ class Entity:
 class DocumentPrediction:
     entities: list[Entity]
     score: float  # mean confidence over the document's characters
+    lowest: float = 1.0  # confidence of the least certain character
 
 
 class Predictor:
@@ -145,7 +146,7 @@ def _document_prediction(text: str, tags: list[str], probs: list[float]) -> Docu
         for s in tags_to_spans(tags)
     ]
     score = round(sum(probs) / len(probs), 4) if probs else 1.0
-    return DocumentPrediction(entities, score)
+    return DocumentPrediction(entities, score, round(min(probs, default=1.0), 4))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

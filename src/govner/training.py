@@ -20,7 +20,7 @@ from transformers import (
     set_seed,
 )
 
-from govner.data.dataset import prepare_data
+from govner.data.dataset import describe_data, prepare_data
 from govner.evaluation import evaluate_documents
 from govner.features import IGNORE, tokenize_examples
 from govner.labels import iob2_tags
@@ -138,7 +138,7 @@ def train(cfg: DictConfig) -> dict:
     write_model_card(
         model_dir,
         cfg.run_name,
-        {"data_path": cfg.data.path, "base": base, "tags": tags, "decoding": cfg.decoding},
+        {"data_path": describe_data(cfg.data), "base": base, "tags": tags, "decoding": cfg.decoding},
         splits,
         metrics,
     )
