@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from datasets import DatasetDict
 from omegaconf import DictConfig, OmegaConf
 from transformers import (
     DataCollatorForTokenClassification,
@@ -54,7 +55,8 @@ def train(cfg: DictConfig) -> dict:
             )
 
     model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
-    features = data.dataset.map(
+    # An empty split (no test report among the data) has nothing to tokenize: the Trainer needs train and dev only.
+    features = DatasetDict({name: split for name, split in data.dataset.items() if len(split)}).map(
         tokenize_examples,
         batched=True,
         fn_kwargs={"tokenizer": tokenizer, "label2id": label2id},

@@ -89,7 +89,10 @@ def push_units(
         else:
             seen.add(u.text)
             fresh.append(u)
-    predictions = tagger.predict([u.text for u in fresh]) if tagger is not None and fresh else None
+    predictions = None
+    if tagger is not None and fresh:
+        log.info("tagging %d new units (%d characters)", len(fresh), sum(len(u.text) for u in fresh))
+        predictions = tagger.predict([u.text for u in fresh])
     order = rank_by_uncertainty(predictions) if predictions is not None else list(range(len(fresh)))
     if limit is not None:
         report.over_limit = max(0, len(order) - limit)
