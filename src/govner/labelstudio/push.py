@@ -51,6 +51,7 @@ def project_texts(client: LabelStudio, project_id: int, text_field: str = "text"
 def read_units(
     input_spec: str | Path, unit: str, source_root: str | Path | None
 ) -> tuple[list[Unit], list[InputFailure]]:
+    """The units of every report at ``input_spec``, and the files that could not be read."""
     units: list[Unit] = []
     failures: list[InputFailure] = []
     for path in resolve_inputs(input_spec):
@@ -129,14 +130,12 @@ def annotated_texts(path: str | Path, text_field: str = "text") -> set[str]:
 def push_job(cfg) -> int:
     """``scripts/ls_push.py``; returns the exit status (1 if an input file failed)."""
     ls = cfg.labelstudio
-    config = labeling_config(
-        list(cfg.labels), cfg.label_style, ls.from_name, ls.to_name, ls.text_field, ls.source_field
-    )
+    config = labeling_config(list(cfg.labels), cfg.label_style, ls.from_name, ls.to_name)
     client = connect()
     project = ensure_project(client, cfg.project, config, tuple(cfg.labels))
     units, failures = read_units(cfg.input, cfg.unit, cfg.source_root)
     if cfg.exclude:
-        annotated = annotated_texts(cfg.exclude, ls.text_field)
+        annotated = annotated_texts(cfg.exclude)
         kept = [u for u in units if u.text not in annotated]
         print(f"{len(units) - len(kept)} unit(s) already annotated in {cfg.exclude}: not pushed")
         units = kept
