@@ -35,7 +35,7 @@ class Entity:
 class DocumentPrediction:
     entities: list[Entity]
     score: float  # mean confidence over the document's characters
-    lowest: float = 1.0  # confidence of the least certain character
+    min_score: float = 1.0  # confidence of the least certain character
 
 
 class Predictor:

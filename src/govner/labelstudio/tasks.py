@@ -65,7 +65,7 @@ def report_units(doc: InputDocument, unit: str, source: str) -> Iterator[Unit]:
 
 def uncertainty(prediction: DocumentPrediction) -> float:
     """``1 -`` the confidence of the least certain character."""
-    return round(1.0 - prediction.lowest, 4)
+    return round(1.0 - prediction.min_score, 4)
 
 
 def rank_by_uncertainty(predictions: Sequence[DocumentPrediction]) -> list[int]:
@@ -94,5 +94,5 @@ def labelstudio_task(
     data["uncertainty"] = uncertainty(prediction)
     return {
         "data": data,
-        "predictions": [{"model_version": model_version, "score": prediction.lowest, "result": result}],
+        "predictions": [{"model_version": model_version, "score": prediction.min_score, "result": result}],
     }
