@@ -9,7 +9,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from govner.data.dataset import load_documents
+from govner.data.dataset import describe_data, load_documents
 from govner.data.iob import spans_to_tags
 from govner.data.spans import Document, Span
 from govner.metrics import ERROR_KINDS, entity_metrics, format_table, span_errors
@@ -79,7 +79,7 @@ def evaluate_job(cfg) -> EvaluationResult:
         sources = set(splits[cfg.split]["sources"])
         docs, report = load_documents(train_cfg.data, labels)
         docs = [d for d in docs if d.source in sources]
-        what = f"{cfg.split} split of {train_cfg.data.path}"
+        what = f"{cfg.split} split of {describe_data(train_cfg.data)}"
     if not docs:
         raise ValueError(f"nothing to evaluate in {what}")
     result = evaluate_documents(predictor, docs, labels)

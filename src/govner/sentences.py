@@ -8,6 +8,7 @@ from collections.abc import Iterator
 # A sentence ends after 。！？!? (with any closing quotes/brackets that follow) or at a
 # line break. Semicolons are kept inside sentences: reports use them to join list items.
 _SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|\n+")
+_LINE = re.compile(r"[^\n]+")
 
 
 def split_sentences(text: str) -> Iterator[tuple[int, int]]:
@@ -21,6 +22,12 @@ def split_sentences(text: str) -> Iterator[tuple[int, int]]:
         yield from _trimmed(text, start, end)
         start = match.end()
     yield from _trimmed(text, start, len(text))
+
+
+def split_paragraphs(text: str) -> Iterator[tuple[int, int]]:
+    """Yield ``(start, end)`` offsets of the lines of ``text`` that hold more than whitespace, trimmed."""
+    for match in _LINE.finditer(text):
+        yield from _trimmed(text, *match.span())
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

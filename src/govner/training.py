@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from accelerate.utils import broadcast_object_list
+from datasets import DatasetDict
 from omegaconf import DictConfig, OmegaConf
 from transformers import (
     DataCollatorForTokenClassification,
@@ -27,7 +28,7 @@ from transformers import (
     set_seed,
 )
 
-from govner.data.dataset import prepare_data
+from govner.data.dataset import describe_data, prepare_data
 from govner.evaluation import evaluate_documents
 from govner.features import IGNORE, tokenize_examples
 from govner.labels import iob2_tags
@@ -90,7 +91,8 @@ def train(cfg: DictConfig) -> dict:
             )
 
     model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
-    features = data.dataset.map(
+    # An empty split (no test report among the data) has nothing to tokenize: the Trainer needs train and dev only.
+    features = DatasetDict({name: split for name, split in data.dataset.items() if len(split)}).map(
         tokenize_examples,
         batched=True,
         fn_kwargs={"tokenizer": tokenizer, "label2id": label2id},
@@ -198,7 +200,7 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
     write_model_card(
         model_dir,
         cfg.run_name,
-        {"data_path": cfg.data.path, "base": base, "tags": tags, "decoding": cfg.decoding},
+        {"data_path": describe_data(cfg.data), "base": base, "tags": tags, "decoding": cfg.decoding},
         splits,
         metrics,
     )

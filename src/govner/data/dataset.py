@@ -14,6 +14,8 @@ from govner.data.labelstudio import read_export
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
 from govner.data.validation import ValidationReport, validate_tasks
+from govner.labelstudio.connection import connect
+from govner.labelstudio.pull import export_project
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +30,22 @@ class PreparedData:
         return sorted({d.source for d in self.documents[split]})
 
 
+def describe_data(data_cfg) -> str:
+    """Where the annotations come from: the export path, or the Label Studio project."""
+    project = data_cfg.get("project")
+    return f"Label Studio project {project!r}" if project is not None else str(data_cfg.path)
+
+
 def load_documents(data_cfg, labels: tuple[str, ...]) -> tuple[list[Document], ValidationReport]:
-    tasks = read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+    """Validated documents from the export file(s) at ``data_cfg.path``, or, when ``data_cfg.project``
+    is set, from that Label Studio project (server and token from the environment)."""
+    if data_cfg.get("project") is not None:
+        export = export_project(connect(), data_cfg.project)
+        tasks = export.tasks(data_cfg.text_field, data_cfg.source_field)
+    else:
+        tasks = read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
     docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=data_cfg.use_predictions)
-    log.info("%s: %s", data_cfg.path, report.summary())
+    log.info("%s: %s", describe_data(data_cfg), report.summary())
     for problem in report.skipped:
         log.warning("skipped %s", problem)
     return docs, report

@@ -67,19 +67,25 @@ def read_export_file(file: Path, text_field: str = "text", source_field: str = "
         raise ExportFormatError(f"{file}: not UTF-8 ({err})") from err
     except json.JSONDecodeError as err:
         raise ExportFormatError(f"{file}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
+    return parse_export(payload, str(file), text_field, source_field)
+
+
+def parse_export(payload: Any, origin: str, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+    """The tasks of an export already parsed from JSON; ``origin`` (a file name, a project)
+    names where they came from in every problem reported about them."""
     if isinstance(payload, dict):
         payload = [payload]
     if not isinstance(payload, list):
-        raise ExportFormatError(f"{file}: expected a list of tasks, got {type(payload).__name__}")
+        raise ExportFormatError(f"{origin}: expected a list of tasks, got {type(payload).__name__}")
     tasks = []
     for position, item in enumerate(payload):
         if not isinstance(item, dict):
-            raise ExportFormatError(f"{file}: item {position} is {type(item).__name__}, not a task object")
+            raise ExportFormatError(f"{origin}: item {position} is {type(item).__name__}, not a task object")
         task_id = item.get("id", f"#{position}")
         if "data" in item:
-            tasks.append(_full_task(str(file), task_id, item, text_field, source_field))
+            tasks.append(_full_task(origin, task_id, item, text_field, source_field))
         else:
-            tasks.append(_min_task(str(file), task_id, item, text_field, source_field))
+            tasks.append(_min_task(origin, task_id, item, text_field, source_field))
     return tasks
 
 
@@ -91,7 +97,8 @@ def _full_task(file: str, task_id: Any, item: dict, text_field: str, source_fiel
         text=data.get(text_field),
         source=_source(data.get(source_field)),
         annotations=[_annotation(a) for a in item.get("annotations") or []],
-        predictions=[_annotation(p) for p in item.get("predictions") or []],
+        # Label Studio's own JSON export lists predictions by id only: nothing to read there
+        predictions=[_annotation(p) for p in item.get("predictions") or [] if isinstance(p, dict)],
     )
 
 

@@ -1,0 +1,40 @@
+"""The labeling interface (Label Studio XML config), generated from the label schema."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
+
+from label_studio_sdk.label_interface import LabelInterface
+
+
+def labeling_config(
+    labels: Sequence[str],
+    style: Mapping[str, Mapping[str, str]],
+    from_name: str = "label",
+    to_name: str = "text",
+    text_field: str = "text",
+    source_field: str = "source",
+) -> str:
+    """A ``Labels`` control named ``from_name`` over a ``Text`` named ``to_name`` (character
+    granularity), one ``Label`` per schema label with its color and hotkey, and the report
+    name as a header. Validated with the SDK; raises ``ValueError`` on a schema mismatch."""
+    missing, extra = set(labels) - set(style), set(style) - set(labels)
+    if missing or extra:
+        raise ValueError(
+            f"label_style must name exactly the labels {list(labels)}: "
+            f"missing {sorted(missing) or 'none'}, unknown {sorted(extra) or 'none'}"
+        )
+    hotkeys = [str(style[label].get("hotkey", "")) for label in labels]
+    if len(set(hotkeys)) != len(hotkeys) or "" in hotkeys:
+        raise ValueError(f"every label needs its own hotkey, got {dict(zip(labels, hotkeys, strict=True))}")
+    view = ET.Element("View")
+    ET.SubElement(view, "Header", value=f"${source_field}", size="6")
+    control = ET.SubElement(view, "Labels", name=from_name, toName=to_name)
+    for label, hotkey in zip(labels, hotkeys, strict=True):
+        ET.SubElement(control, "Label", value=label, background=str(style[label]["color"]), hotkey=hotkey)
+    ET.SubElement(view, "Text", name=to_name, value=f"${text_field}", granularity="symbol")
+    ET.indent(view)
+    config = ET.tostring(view, encoding="unicode")
+    LabelInterface(config).validate()
+    return config

@@ -1,0 +1,80 @@
+"""Annotations out of a Label Studio project, through the same validator as training."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from label_studio_sdk import LabelStudio
+
+from govner.data.labelstudio import RawTask, parse_export
+from govner.data.spans import Document
+from govner.data.validation import DataValidationError, ValidationReport, validate_tasks
+from govner.labelstudio.connection import connect, get_project
+
+
+@dataclass
+class ProjectExport:
+    project_id: int
+    title: str
+    payload: list[dict]  # the JSON export, as Label Studio writes it
+
+    @property
+    def origin(self) -> str:
+        return f"Label Studio project {self.title!r} (id {self.project_id})"
+
+    def tasks(self, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+        return parse_export(self.payload, self.origin, text_field, source_field)
+
+
+def export_project(client: LabelStudio, project: str | int) -> ProjectExport:
+    """The project's annotated tasks (cancelled ones included) as a full JSON export."""
+    found = get_project(client, project)
+    raw = b"".join(client.projects.exports.download_sync(found.id, export_type="JSON", download_all_tasks=False))
+    return ProjectExport(found.id, found.title, json.loads(raw))
+
+
+def default_output(directory: str | Path, export: ProjectExport) -> Path:
+    """``<directory>/labelstudio/<title>.json``, the title reduced to a safe file name."""
+    name = re.sub(r"[^\w.-]+", "_", export.title).strip("_") or f"project_{export.project_id}"
+    return Path(directory) / "labelstudio" / f"{name}.json"
+
+
+def save_validated(
+    export: ProjectExport,
+    output: str | Path,
+    labels: tuple[str, ...],
+    policy: Mapping[str, str] | None = None,
+    text_field: str = "text",
+    source_field: str = "source",
+) -> tuple[list[Document], ValidationReport]:
+    """Validate the export as training would, then write it to ``output``. Raises
+    :class:`~govner.data.validation.DataValidationError`, writing nothing, when a problem
+    whose policy is ``error`` is found."""
+    docs, report = validate_tasks(export.tasks(text_field, source_field), labels, policy)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(export.payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return docs, report
+
+
+def pull_job(cfg) -> int:
+    """``scripts/ls_pull.py``; returns the exit status (1 if the export fails validation)."""
+    export = export_project(connect(), cfg.project)
+    output = Path(cfg.output) if cfg.output else default_output(cfg.annotations_dir, export)
+    data = cfg.data
+    try:
+        docs, report = save_validated(
+            export, output, tuple(cfg.labels), dict(data.validation), data.text_field, data.source_field
+        )
+    except DataValidationError as err:
+        print(f"{export.origin}: nothing written; fix these tasks in Label Studio and pull again.\n{err}")
+        return 1
+    print(f"{export.origin}: {report.summary()}")
+    for problem in report.skipped:
+        print(f"  skipped {problem}")
+    print(f"{len(docs)} annotated task(s) ready for training: {output}")
+    return 0

@@ -1,0 +1,152 @@
+"""Push reports into a Label Studio project: new texts only, pre-annotated, most uncertain first."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from label_studio_sdk import LabelStudio
+
+from govner.data.labelstudio import read_export
+from govner.inputs import InputFailure, read_documents, resolve_inputs
+from govner.labelstudio.connection import connect, ensure_project
+from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.tasks import Tagger, Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
+from govner.predictor import Predictor
+
+log = logging.getLogger(__name__)
+
+IMPORT_BATCH = 500  # tasks per import request
+
+
+@dataclass
+class PushReport:
+    project_id: int
+    units: int = 0  # sentences / paragraphs read
+    pushed: int = 0
+    in_project: int = 0  # skipped: the text is already a task of the project
+    repeated: int = 0  # skipped: the text came earlier in this push
+    over_limit: int = 0  # left out by ``limit`` (the least uncertain)
+    task_ids: list[int] = field(default_factory=list)  # in import order
+    failures: list[InputFailure] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        lines = [
+            f"project {self.project_id}: {self.units} units read, {self.pushed} pushed; skipped: "
+            f"{self.in_project} already in the project, {self.repeated} repeated in the input, "
+            f"{self.over_limit} over the limit; {len(self.failures)} input file(s) failed"
+        ]
+        lines += [f"  FAILED {f.source}: {f.reason}" for f in self.failures]
+        return "\n".join(lines)
+
+
+def project_texts(client: LabelStudio, project_id: int, text_field: str = "text") -> set[str]:
+    """The texts of every task already in the project."""
+    tasks = client.tasks.list(project=project_id, fields="task_only", page_size=1000)
+    return {task.data.get(text_field) for task in tasks if task.data}
+
+
+def read_units(
+    input_spec: str | Path, unit: str, source_root: str | Path | None
+) -> tuple[list[Unit], list[InputFailure]]:
+    """The units of every report at ``input_spec``, and the files that could not be read."""
+    units: list[Unit] = []
+    failures: list[InputFailure] = []
+    for path in resolve_inputs(input_spec):
+        source = report_source(path, source_root)
+        for item in read_documents(path):
+            if isinstance(item, InputFailure):
+                log.error("%s: %s", item.source, item.reason)
+                failures.append(item)
+            else:
+                units.extend(report_units(item, unit, source))
+    return units, failures
+
+
+def push_units(
+    client: LabelStudio,
+    project_id: int,
+    units: list[Unit],
+    tagger: Tagger | None,
+    model_version: str,
+    limit: int | None = None,
+    from_name: str = "label",
+    to_name: str = "text",
+) -> PushReport:
+    """Import the units whose text the project does not hold yet, each with the tagger's spans as
+    a prediction, most uncertain first (input order without a tagger); ``limit`` keeps the
+    first ``limit`` of that order."""
+    report = PushReport(project_id, units=len(units))
+    existing = project_texts(client, project_id)
+    seen: set[str] = set()
+    fresh: list[Unit] = []
+    for u in units:
+        if u.text in existing:
+            report.in_project += 1
+        elif u.text in seen:
+            report.repeated += 1
+        else:
+            seen.add(u.text)
+            fresh.append(u)
+    predictions = None
+    if tagger is not None and fresh:
+        log.info("tagging %d new units (%d characters)", len(fresh), sum(len(u.text) for u in fresh))
+        predictions = tagger.predict([u.text for u in fresh])
+    order = rank_by_uncertainty(predictions) if predictions is not None else list(range(len(fresh)))
+    if limit is not None:
+        report.over_limit = max(0, len(order) - limit)
+        order = order[:limit]
+    tasks = [
+        labelstudio_task(fresh[i], predictions[i] if predictions else None, model_version, from_name, to_name)
+        for i in order
+    ]
+    for start in range(0, len(tasks), IMPORT_BATCH):
+        batch = tasks[start : start + IMPORT_BATCH]
+        response = client.projects.import_tasks(id=project_id, request=batch, return_task_ids=True)
+        if response.task_count != len(batch):
+            raise RuntimeError(f"project {project_id}: imported {response.task_count} of {len(batch)} tasks")
+        report.task_ids.extend(getattr(response, "task_ids", None) or [])
+        report.pushed += len(batch)
+    return report
+
+
+def model_version(model_dir: str | Path) -> str:
+    """``<directory name>@<time the weights were written>``: a retrained model is a new version."""
+    model_dir = Path(model_dir).resolve()
+    weights = next((p for p in (model_dir / "model.safetensors", model_dir / "config.json") if p.exists()), model_dir)
+    stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{model_dir.name}@{stamp}"
+
+
+def annotated_texts(path: str | Path, text_field: str = "text") -> set[str]:
+    """Texts of the tasks with a submitted (not cancelled) annotation in the export(s) at ``path``:
+    not to be pushed again."""
+    tasks = read_export(path, text_field=text_field)
+    return {t.text for t in tasks if isinstance(t.text, str) and any(not a.cancelled for a in t.annotations)}
+
+
+def push_job(cfg) -> int:
+    """``scripts/ls_push.py``; returns the exit status (1 if an input file failed)."""
+    ls = cfg.labelstudio
+    config = labeling_config(list(cfg.labels), cfg.label_style, ls.from_name, ls.to_name)
+    client = connect()
+    project = ensure_project(client, cfg.project, config, tuple(cfg.labels))
+    units, failures = read_units(cfg.input, cfg.unit, cfg.source_root)
+    if cfg.exclude:
+        annotated = annotated_texts(cfg.exclude)
+        kept = [u for u in units if u.text not in annotated]
+        print(f"{len(units) - len(kept)} unit(s) already annotated in {cfg.exclude}: not pushed")
+        units = kept
+    tagger, version = None, ""
+    if cfg.model_dir:
+        tagger = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size)
+        version = cfg.model_version or model_version(cfg.model_dir)
+    report = push_units(client, project.id, units, tagger, version, cfg.limit, ls.from_name, ls.to_name)
+    report.failures = failures
+    if tagger is not None and report.pushed:
+        client.projects.update(id=project.id, model_version=version)
+    print(report)
+    print(f"project: {project.title!r} (id {project.id}); model version: {version or 'none (no pre-annotations)'}")
+    return 1 if failures else 0

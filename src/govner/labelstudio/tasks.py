@@ -1,0 +1,98 @@
+"""Label Studio tasks from reports: cut into sentences or paragraphs, pre-annotated by a model,
+most uncertain first.
+
+Uncertainty is least confidence at the weakest point: ``1 - p``, where ``p`` is the model's
+probability of its own tag on the least certain character of the task. A sentence with one
+doubtful character ranks above a sentence that is merely long; ties keep the lower mean
+confidence first, then report order. Tasks are imported in that order (so the project's
+sequential label stream serves the weakest first) and carry ``data.uncertainty``; the task's
+prediction score is the weakest-point confidence, so the Data Manager sorts by either.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from govner.data.labelstudio import labels_region
+from govner.data.offsets import Utf16Offsets
+from govner.inputs import InputDocument
+from govner.predictor import DocumentPrediction
+from govner.sentences import split_paragraphs, split_sentences
+
+UNITS = ("sentence", "paragraph")
+
+
+class Tagger(Protocol):
+    def predict(self, texts: Sequence[str]) -> list[DocumentPrediction]: ...
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One piece of a report to annotate: its text, report and code-point offset in it."""
+
+    text: str
+    source: str
+    offset: int
+
+
+def report_source(path: str | Path, source_root: str | Path | None) -> str:
+    """The report name stored in ``data.source``: the path relative to ``source_root``
+    (``city_2024/三亚.txt``), or its folder and file name when it lies outside."""
+    path = Path(path).resolve()
+    if source_root is not None:
+        try:
+            return path.relative_to(Path(source_root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return f"{path.parent.name}/{path.name}"
+
+
+def report_units(doc: InputDocument, unit: str, source: str) -> Iterator[Unit]:
+    """The sentences (as training cuts them) or paragraphs (lines) of a report, whitespace trimmed."""
+    if unit == "sentence":
+        bounds = split_sentences(doc.text)
+    elif unit == "paragraph":
+        bounds = split_paragraphs(doc.text)
+    else:
+        raise ValueError(f"unit must be one of {UNITS}, got {unit!r}")
+    for start, end in bounds:
+        yield Unit(doc.text[start:end], source, start)
+
+
+def uncertainty(prediction: DocumentPrediction) -> float:
+    """``1 -`` the confidence of the least certain character."""
+    return round(1.0 - prediction.min_score, 4)
+
+
+def rank_by_uncertainty(predictions: Sequence[DocumentPrediction]) -> list[int]:
+    """Indices of ``predictions``, most uncertain first (ties: lower mean confidence, then order)."""
+    return sorted(range(len(predictions)), key=lambda i: (-uncertainty(predictions[i]), predictions[i].score, i))
+
+
+def labelstudio_task(
+    unit: Unit,
+    prediction: DocumentPrediction | None,
+    model_version: str,
+    from_name: str = "label",
+    to_name: str = "text",
+) -> dict:
+    """An import task: ``data`` with text, source, offset and uncertainty; the model's
+    spans as a prediction (UTF-16 offsets, per-span score, task score = weakest-point confidence)."""
+    data = {"text": unit.text, "source": unit.source, "offset": unit.offset}
+    if prediction is None:
+        return {"data": data}
+    offsets = Utf16Offsets(unit.text)
+    result = [
+        labels_region(unit.text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
+        | {"score": e.score}
+        for e in prediction.entities
+    ]
+    data["uncertainty"] = uncertainty(prediction)
+    return {
+        "data": data,
+        "predictions": [{"model_version": model_version, "score": prediction.min_score, "result": result}],
+    }

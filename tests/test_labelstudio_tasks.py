@@ -1,0 +1,119 @@
+"""Label Studio tasks without a server: labeling interface, units, uncertainty order, offsets."""
+
+import pytest
+from conftest import ROOT
+from label_studio_sdk.label_interface import LabelInterface
+from omegaconf import OmegaConf
+
+from govner.data.dataset import load_documents
+from govner.data.labelstudio import parse_export
+from govner.data.offsets import Utf16Offsets
+from govner.data.validation import validate_tasks
+from govner.inputs import InputDocument
+from govner.labelstudio.connection import LabelStudioSetupError
+from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.tasks import Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
+from govner.predictor import DocumentPrediction, Entity
+
+SCHEMA = OmegaConf.load(ROOT / "configs" / "label_schema.yaml")
+# Emoji and CJK Extension B take two UTF-16 code units; full-width digits; mixed punctuation.
+HARD = "🚀新增𠀀企业１６８家,增长3.5%;(区教育局)"
+
+
+class StubTagger:
+    """Predictions with known confidences: ``lowest[text]`` for the weakest character."""
+
+    def __init__(self, lowest: dict[str, float]) -> None:
+        self.lowest = lowest
+
+    def predict(self, texts):
+        return [DocumentPrediction([], score=0.99, min_score=self.lowest[t]) for t in texts]
+
+
+def test_labeling_config_comes_from_the_schema_with_colors_and_hotkeys():
+    config = labeling_config(list(SCHEMA.labels), SCHEMA.label_style)
+    interface = LabelInterface(config)
+    assert interface.get_control("label").labels == list(SCHEMA.labels)
+    for label, style in SCHEMA.label_style.items():
+        assert f'value="{label}" background="{style.color}" hotkey="{style.hotkey}"' in config
+    assert '<Text name="text" value="$text" granularity="symbol"' in config
+
+
+@pytest.mark.parametrize(
+    ("style", "message"),
+    [
+        ({"INDICATOR": {"color": "red", "hotkey": "1"}}, "missing"),
+        ({**SCHEMA.label_style, "PERSON": {"color": "red", "hotkey": "9"}}, "unknown"),
+        ({label: {"color": "red", "hotkey": "1"} for label in SCHEMA.labels}, "own hotkey"),
+    ],
+)
+def test_labeling_config_rejects_a_style_that_does_not_fit_the_labels(style, message):
+    with pytest.raises(ValueError, match=message):
+        labeling_config(list(SCHEMA.labels), style)
+
+
+def test_units_keep_their_offset_in_the_report():
+    text = "  第一段。第二句！\n\n 第二段，没有句号\n"
+    doc = InputDocument("r", "r.txt", text)
+    sentences = list(report_units(doc, "sentence", "a/r.txt"))
+    paragraphs = list(report_units(doc, "paragraph", "a/r.txt"))
+    assert [u.text for u in sentences] == ["第一段。", "第二句！", "第二段，没有句号"]
+    assert [u.text for u in paragraphs] == ["第一段。第二句！", "第二段，没有句号"]
+    for unit in sentences + paragraphs:
+        assert text[unit.offset : unit.offset + len(unit.text)] == unit.text and unit.source == "a/r.txt"
+    with pytest.raises(ValueError, match="unit must be one of"):
+        list(report_units(doc, "page", "a/r.txt"))
+
+
+def test_report_source_is_relative_to_the_corpus_root(tmp_path):
+    (tmp_path / "city_2024").mkdir()
+    report = tmp_path / "city_2024" / "三亚.txt"
+    assert report_source(report, tmp_path) == "city_2024/三亚.txt"
+    assert report_source(report, tmp_path / "elsewhere") == "city_2024/三亚.txt"  # folder/file outside the root
+    assert report_source(report, None) == "city_2024/三亚.txt"
+
+
+def test_uncertainty_order_puts_the_least_confident_first():
+    confidences = {"a": 0.97, "b": 0.41, "c": 0.88, "d": 0.41, "e": 0.60}
+    predictions = StubTagger(confidences).predict(list(confidences))
+    predictions[3] = DocumentPrediction([], score=0.50, min_score=0.41)  # ties with b, lower mean: first
+    order = rank_by_uncertainty(predictions)
+    assert [list(confidences)[i] for i in order] == ["d", "b", "e", "c", "a"]
+
+
+def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
+    spans = [("𠀀企业", "INDICATOR"), ("１６８", "QUANTITY"), ("家", "UNIT"), ("3.5", "QUANTITY"), ("%", "UNIT")]
+    entities, position = [], 0
+    for surface, label in spans:
+        start = HARD.index(surface, position)
+        position = start + len(surface)
+        entities.append(Entity(start, position, label, surface, 0.8))
+    entities.append(Entity(HARD.index("区教育局"), HARD.index("区教育局") + 4, "ORG", "区教育局", 0.6))
+    task = labelstudio_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35), "m@1")
+    prediction = task["predictions"][0]
+    assert (prediction["model_version"], prediction["score"]) == ("m@1", 0.35)
+    assert task["data"] == {"text": HARD, "source": "a/r.txt", "offset": 7, "uncertainty": 0.65}
+    units = Utf16Offsets(HARD)
+    for region, entity in zip(prediction["result"], entities, strict=True):
+        assert region["value"]["start"] == units.to_utf16(entity.start) and region["score"] == entity.score
+        assert region["value"]["start"] > entity.start  # after the emoji: UTF-16 differs from code points
+    # read back as an export (predictions used as annotations): the same code-point spans
+    payload = [{"id": 1, **task}]
+    docs, report = validate_tasks(parse_export(payload, "push"), SCHEMA.labels, use_predictions=True)
+    assert [(s.start, s.end, s.label) for s in docs[0].spans] == [(e.start, e.end, e.label) for e in entities]
+    assert report.utf16_converted == 1
+
+
+def test_task_without_a_model_has_no_prediction():
+    task = labelstudio_task(Unit("没有模型。", "a/r.txt", 0), None, "")
+    assert task == {"data": {"text": "没有模型。", "source": "a/r.txt", "offset": 0}}
+
+
+def test_training_from_a_project_needs_the_server_in_the_environment(monkeypatch):
+    monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
+    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
+    data_cfg = OmegaConf.merge(
+        OmegaConf.load(ROOT / "configs" / "data" / "labelstudio_export.yaml"), {"path": None, "project": "govner"}
+    )
+    with pytest.raises(LabelStudioSetupError, match="LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY"):
+        load_documents(data_cfg, tuple(SCHEMA.labels))
