@@ -16,9 +16,9 @@ from label_studio_sdk.label_interface import LabelInterface
 from govner.data.offsets import Utf16Offsets
 from govner.inputs import InputDocument
 from govner.labels import iob2_tags
-from govner.ml_backend import LabelingTarget, create_app, model_labels, model_version
+from govner.ml_backend import LabelingTarget, create_app, model_labels
 from govner.outputs import labelstudio_task
-from govner.predictor import Predictor
+from govner.predictor import Predictor, model_version
 from govner.tokenization import build_vocab, char_tokenizer
 
 TAGS = iob2_tags()

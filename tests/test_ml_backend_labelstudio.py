@@ -22,9 +22,9 @@ from test_ml_backend import CONFIG, DEFAULT, TEXT, VERSION, expected_spans, rule
 
 from govner.data.offsets import Utf16Offsets
 from govner.labels import iob2_tags
-from govner.ml_backend import create_app, model_version
+from govner.ml_backend import create_app
 from govner.modeling import scratch_config
-from govner.predictor import SETTINGS_FILE, Predictor
+from govner.predictor import SETTINGS_FILE, Predictor, model_version
 from govner.tokenization import build_vocab, char_tokenizer
 
 pytestmark = pytest.mark.labelstudio

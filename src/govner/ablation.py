@@ -45,7 +45,7 @@ class Ablation:
     runs_dir: Path
     pretrained: Path
     seeds: list[int]
-    student_epochs: int
+    student_epochs: int | None  # None: as many optimizer steps as the gold-only run
     silver_overrides: list[str]
     train_overrides: list[str]
 
@@ -69,14 +69,17 @@ class Ablation:
                 _script(
                     "make_silver.py", [f"teacher={teacher}", f"output_dir={self.silver.parent}"] + self.silver_overrides
                 )
-            student = [
-                *pretrained,
-                f"data.silver_path={self.silver}",
-                f"trainer.num_train_epochs={self.student_epochs}",
-            ]
+            epochs = self.student_epochs or self.equal_steps_epochs(seed)
+            student = [*pretrained, f"data.silver_path={self.silver}", f"trainer.num_train_epochs={epochs}"]
             self.train("selftrain", seed, student)
             for training in ("scratch", "pretrained"):
                 self.evaluate_argmax(training, seed)
+
+    def equal_steps_epochs(self, seed: int) -> int:
+        """Epochs over gold + silver that take about the optimizer steps of the gold-only run."""
+        gold = self.training_info(ROWS[1], seed)
+        silver = json.loads((self.silver.parent / "silver_report.json").read_text(encoding="utf-8"))["kept"]
+        return max(1, round(gold["epochs"] * gold["train_examples"] / (gold["train_examples"] + silver)))
 
     def train(self, training: str, seed: int, overrides: list[str]) -> None:
         out = self.run_dir(training, seed)

@@ -16,9 +16,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -28,7 +26,7 @@ from label_studio_sdk.label_interface.interface import LabelStudioXMLSyntaxError
 from pydantic import BaseModel, ConfigDict, Field
 
 from govner.outputs import prediction_result
-from govner.predictor import Predictor
+from govner.predictor import Predictor, model_version
 
 log = logging.getLogger(__name__)
 
@@ -48,15 +46,6 @@ class LabelingTarget:
     to_name: str
     text_field: str
     labels: frozenset[str]
-
-
-def model_version(model_dir: str | Path) -> str:
-    """``<directory name>@<time the weights were written>``, as ``ls_push`` stamps its
-    pre-annotations: tasks pushed with this model's predictions are not predicted again."""
-    model_dir = Path(model_dir).resolve()
-    weights = next((p for p in (model_dir / "model.safetensors", model_dir / "config.json") if p.exists()), model_dir)
-    stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{model_dir.name}@{stamp}"
 
 
 def model_labels(predictor: Predictor) -> list[str]:
@@ -155,7 +144,7 @@ def create_app(predictor: Predictor, version: str, default_target: LabelingTarge
                 "result": prediction_result(
                     text, [e for e in p.entities if e.label in chosen.labels], chosen.from_name, chosen.to_name
                 ),
-                "score": p.score,
+                "score": p.min_score,  # the weakest character, as ls_push scores its tasks
                 "model_version": version,
             }
             for text, p in zip(texts, predictions, strict=True)

@@ -68,10 +68,12 @@ class LabelStudioWriter:
 def labelstudio_task(
     doc: InputDocument, prediction: DocumentPrediction, model_version: str, from_name: str, to_name: str
 ) -> dict:
+    """A task with the spans as a prediction; its score is the weakest character's confidence,
+    so sorting by score in Label Studio puts the doubtful tasks first."""
     result = prediction_result(doc.text, prediction.entities, from_name, to_name)
     return {
         "data": {"text": doc.text, "source": doc.source, "doc_id": doc.id},
-        "predictions": [{"model_version": model_version, "score": prediction.score, "result": result}],
+        "predictions": [{"model_version": model_version, "score": prediction.min_score, "result": result}],
     }
 
 

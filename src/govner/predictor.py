@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
@@ -152,3 +153,12 @@ def _document_prediction(text: str, tags: list[str], probs: list[float]) -> Docu
 def _chunks(items: list, size: int) -> Iterator[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def model_version(model_dir: str | Path) -> str:
+    """``<directory name>@<time the weights were written>``: a retrained model is a new version.
+    Stamps Label Studio predictions (``ls_push``, the ML backend, ``output_format=labelstudio``)."""
+    model_dir = Path(model_dir).resolve()
+    weights = next((p for p in (model_dir / "model.safetensors", model_dir / "config.json") if p.exists()), model_dir)
+    stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
+    return f"{model_dir.name}@{stamp}"

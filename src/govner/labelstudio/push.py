@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from label_studio_sdk import LabelStudio
@@ -14,7 +13,7 @@ from govner.inputs import InputFailure, read_documents, resolve_inputs
 from govner.labelstudio.connection import connect, ensure_project
 from govner.labelstudio.interface import labeling_config
 from govner.labelstudio.tasks import Tagger, Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
-from govner.predictor import Predictor
+from govner.predictor import Predictor, model_version
 
 log = logging.getLogger(__name__)
 
@@ -110,14 +109,6 @@ def push_units(
         report.task_ids.extend(getattr(response, "task_ids", None) or [])
         report.pushed += len(batch)
     return report
-
-
-def model_version(model_dir: str | Path) -> str:
-    """``<directory name>@<time the weights were written>``: a retrained model is a new version."""
-    model_dir = Path(model_dir).resolve()
-    weights = next((p for p in (model_dir / "model.safetensors", model_dir / "config.json") if p.exists()), model_dir)
-    stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{model_dir.name}@{stamp}"
 
 
 def annotated_texts(path: str | Path, text_field: str = "text") -> set[str]:

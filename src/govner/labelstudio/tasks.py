@@ -11,15 +11,13 @@ prediction score is the weakest-point confidence, so the Data Manager sorts by e
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from govner.data.labelstudio import labels_region
-from govner.data.offsets import Utf16Offsets
 from govner.inputs import InputDocument
+from govner.outputs import prediction_result
 from govner.predictor import DocumentPrediction
 from govner.sentences import split_paragraphs, split_sentences
 
@@ -85,12 +83,7 @@ def labelstudio_task(
     data = {"text": unit.text, "source": unit.source, "offset": unit.offset}
     if prediction is None:
         return {"data": data}
-    offsets = Utf16Offsets(unit.text)
-    result = [
-        labels_region(unit.text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
-        | {"score": e.score}
-        for e in prediction.entities
-    ]
+    result = prediction_result(unit.text, prediction.entities, from_name, to_name)
     data["uncertainty"] = uncertainty(prediction)
     return {
         "data": data,
