@@ -21,7 +21,7 @@ initialization; *domain-pretrained* = `model=pretrained model.name_or_path={pret
 `scripts/pretrain.py`); *argmax* rows evaluate the same weights with `decoding=argmax` (`scripts/evaluate.py`);
 *self-training* = `scripts/make_silver.py` with the first seed's domain-pretrained model as teacher (confident
 sentences of the corpus reports that hold no gold annotation: {silver}), then the domain-pretrained encoder
-fine-tuned on gold + silver for {student_epochs} epochs (about the optimizer steps of 25 epochs on gold alone).
+fine-tuned on gold + silver for {student_epochs}.
 Training seconds are wall time on the machine that ran them (2 shared CPU cores here), model MB the weights file."""
 
 
@@ -30,7 +30,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[42, 43, 44])
     parser.add_argument("--pretrained", type=Path, default=PROJECT_ROOT / "models/pretrained/corpus")
     parser.add_argument("--runs-dir", type=Path, default=PROJECT_ROOT / "models/ablation")
-    parser.add_argument("--student-epochs", type=int, default=13)
+    parser.add_argument("--student-epochs", type=int, help="default: the optimizer steps of the gold-only run")
     parser.add_argument("--silver-override", action="append", default=[], help="passed to make_silver.py")
     parser.add_argument("--train-override", action="append", default=[], help="passed to every train.py run")
     parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "docs/results.md")
@@ -51,7 +51,9 @@ def main() -> None:
     notes = NOTES.format(
         pretrained=project_relative(args.pretrained.resolve()),
         silver=f"`{silver}`",
-        student_epochs=args.student_epochs,
+        student_epochs=f"{args.student_epochs} epochs"
+        if args.student_epochs
+        else "as many optimizer steps as on gold alone",
     )
     print(write_results(ablation, args.results, notes))
 
