@@ -66,7 +66,9 @@ def evaluate_job(cfg) -> EvaluationResult:
     """``scripts/evaluate.py``: a model directory against ``cfg.data.path``, or against the
     ``cfg.split`` reports of the data it was trained on."""
     model_dir = Path(cfg.model_dir)
-    predictor = Predictor.from_dir(model_dir, batch_size=cfg.batch_size, decoding=cfg.decoding)
+    predictor = Predictor.from_dir(
+        model_dir, batch_size=cfg.batch_size, quantize=cfg.quantize, num_threads=cfg.num_threads, decoding=cfg.decoding
+    )
     labels = tuple(json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))["labels"])
     if cfg.data.path:
         docs, report = load_documents(cfg.data, labels)
