@@ -1,47 +1,19 @@
 """The inference benchmark on a tiny untrained model and a tiny corpus: it runs end to end, prints
 its figures in the documented format and regenerates its docs section. Speeds are not asserted."""
 
-import json
 import re
 import subprocess
 import sys
 
 import pytest
-from conftest import MARKED, ROOT
-from transformers import BertConfig, BertForTokenClassification
+from conftest import MARKED, ROOT, plain, untrained_model_dir
 
 from govner.inference_benchmark import DOCS_END, DOCS_START, Mode, agreement, write_docs_section
-from govner.labels import ENTITY_LABELS, iob2_tags
-from govner.predictor import SETTINGS_FILE
-from govner.tokenization import build_vocab, char_tokenizer
-
-
-def plain(marked: str) -> str:
-    return re.sub(r"\[\[(.+?)\|\w+\]\]", r"\1", marked)
 
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory):
-    """An untrained compact BERT saved like a trained one: the benchmark needs a model, not a good one."""
-    model_dir = tmp_path_factory.mktemp("tiny-model")
-    tags = iob2_tags()
-    tokenizer = char_tokenizer(build_vocab([plain(m) for m, _ in MARKED]), model_max_length=64)
-    config = BertConfig(
-        vocab_size=len(tokenizer),
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-        pad_token_id=tokenizer.pad_token_id,
-        id2label=dict(enumerate(tags)),
-        label2id={t: i for i, t in enumerate(tags)},
-    )
-    BertForTokenClassification(config).save_pretrained(model_dir)
-    tokenizer.save_pretrained(model_dir)
-    settings = {"max_chars": 30, "stride": 8, "labels": list(ENTITY_LABELS), "decoding": "viterbi"}
-    (model_dir / SETTINGS_FILE).write_text(json.dumps(settings), encoding="utf-8")
-    return model_dir
+    return untrained_model_dir(tmp_path_factory.mktemp("tiny-model"))
 
 
 @pytest.fixture(scope="module")
