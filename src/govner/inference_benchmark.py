@@ -203,7 +203,9 @@ def agreement(reference: EntitySet, other: EntitySet) -> dict:
     }
 
 
-def peak_rss_of_prediction(model_dir: str | Path, files: Sequence[Path], mode: Mode, workdir: Path) -> float:
+def peak_rss_of_prediction(
+    model_dir: str | Path, files: Sequence[Path], mode: Mode, workdir: Path, num_threads: int | None = None
+) -> float:
     """Peak RSS (MiB) of ``scripts/predict.py`` run in a fresh process over ``files``."""
     folder = workdir / f"input-{len(files)}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -220,6 +222,7 @@ def peak_rss_of_prediction(model_dir: str | Path, files: Sequence[Path], mode: M
             f"output={workdir / f'output-{len(files)}.jsonl'}",
             f"decoding={mode.decoding}",
             f"quantize={mode.quantize}",
+            f"num_threads={'null' if num_threads is None else num_threads}",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -374,7 +377,9 @@ def benchmark_job(cfg) -> dict:
         for n in cfg.memory_files:
             subset = every[:n]
             n_chars = sum(len(p.read_text(encoding="utf-8-sig")) for p in subset)
-            memory.append((len(subset), n_chars, peak_rss_of_prediction(cfg.model_dir, subset, EQUAL, workdir)))
+            memory.append(
+                (len(subset), n_chars, peak_rss_of_prediction(cfg.model_dir, subset, EQUAL, workdir, cfg.num_threads))
+            )
             say(
                 f"memory: predict.py ({EQUAL.name}) over {len(subset)} files, {n_chars:,} characters: "
                 f"peak RSS {memory[-1][2]:.0f} MiB"
