@@ -91,3 +91,17 @@ def test_batches_hold_a_token_budget_of_sorted_segments():
     for batch in batches:
         assert len(batch) * (max(s.end - s.start for _, s in batch) + 2) <= 3 * (40 + 2)
     assert len(batches[0]) > 3  # short segments fill more rows than full windows would
+
+
+def test_int8_predictor_quantizes_every_linear_layer_and_still_tags_whole_documents(tmp_path):
+    from conftest import MARKED, plain, untrained_model_dir
+
+    int8 = Predictor.from_dir(untrained_model_dir(tmp_path / "model"), quantize=True)
+    modules = list(int8.model.modules())
+    assert not any(type(m) is torch.nn.Linear for m in modules)
+    assert any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in modules)
+    texts = ["\n".join(plain(m) for m, _ in MARKED)]
+    (prediction,) = int8.predict(texts)
+    assert 0.0 < prediction.score <= 1.0
+    for e in prediction.entities:
+        assert 0 <= e.start < e.end <= len(texts[0]) and texts[0][e.start : e.end] == e.text
