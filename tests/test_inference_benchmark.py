@@ -62,6 +62,7 @@ def test_benchmark_prints_its_figures_and_regenerates_the_docs(tiny_model, tiny_
     text = docs.read_text(encoding="utf-8")
     assert text.startswith("# Performance\n\nTraining part.") and text.rstrip().endswith("More.")
     assert "old" not in text and "| govner argmax |" in text and text.count(DOCS_START) == 1
+    assert "What limits the speedup" in text and "int8 is the lever" in text
     assert "tottime" in (tmp_path / "profile.txt").read_text(encoding="utf-8")
 
 
