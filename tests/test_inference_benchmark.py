@@ -36,7 +36,7 @@ def test_benchmark_prints_its_figures_and_regenerates_the_docs(tiny_model, tiny_
             f"corpus={tiny_corpus}",
             "sample_chars=500",
             "repeats=1",
-            "modes=[argmax,viterbi+int8]",
+            "modes=[argmax,argmax+int8]",
             "f1_split=null",
             "memory_files=[1]",
             f"memory_workdir={tmp_path / 'work'}",
@@ -54,7 +54,7 @@ def test_benchmark_prints_its_figures_and_regenerates_the_docs(tiny_model, tiny_
     assert re.fullmatch(r"ceiling_fraction: \d+\.\d{3}", lines[-2])
     assert float(lines[-1].split()[1]) > 0 and float(lines[-2].split()[1]) > 0
     rows = {line.split("|")[1].strip(): line for line in lines if line.startswith("| ")}
-    for name in ("baseline pipeline", "govner argmax", "govner viterbi+int8"):
+    for name in ("baseline pipeline", "govner argmax", "govner argmax+int8"):
         chars_per_second = float(rows[name].split("|")[2].replace(",", ""))
         assert chars_per_second > 0, rows[name]
     assert {name.split(":")[0] for name in rows if name.startswith("ceiling")} == {"ceiling fp32", "ceiling int8"}
