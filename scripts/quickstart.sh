@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job, end to end on the bundled annotations: set up, train the default model,
-# evaluate it on the fixed test reports, tag a sample report, print where everything went.
+# The main job, end to end on the bundled annotations: set up, pretrain the encoder on the corpus
+# (when present), train the default model, evaluate it on the fixed test reports, tag a sample
+# report, print where everything went.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -8,7 +9,19 @@ PY=.venv/bin/python
 RUN=${RUN:-default}
 SAMPLE=${SAMPLE:-../shared/corpus/city_2024/三亚.txt}
 
-$PY scripts/train.py run_name="$RUN"
+# The default model: with the unlabeled corpus beside the repo, a character BERT pretrained on it
+# (masked LM, one epoch; kept in models/pretrained/corpus and reused), else one from scratch.
+CORPUS=${CORPUS:-../shared/corpus}
+if [ -d "$CORPUS" ]; then
+  if [ ! -f models/pretrained/corpus/config.json ]; then
+    $PY scripts/pretrain.py corpus_dir="'$CORPUS'" trainer.resume_from_checkpoint=true
+  fi
+  MODEL=(model=pretrained model.name_or_path=models/pretrained/corpus)
+else
+  echo "no corpus at $CORPUS: training from scratch (set CORPUS=path/to/reports to pretrain first)"
+  MODEL=()
+fi
+$PY scripts/train.py run_name="$RUN" "${MODEL[@]}"
 $PY scripts/evaluate.py model_dir="models/$RUN" split=test output_dir="models/$RUN/eval-test"
 if [ -f "$SAMPLE" ]; then
   $PY scripts/predict.py model_dir="models/$RUN" input="'$SAMPLE'" output="models/$RUN/predictions/sample.jsonl"

@@ -181,3 +181,31 @@ def test_a_local_pretrained_directory_works_like_a_hub_name(tmp_path):
     run("predict.py", f"model_dir={model_dir}", f"input={report}", f"output={out}")
     row = json.loads(out.read_text(encoding="utf-8"))
     assert all(report.read_text(encoding="utf-8")[e["start"] : e["end"]] == e["text"] for e in row["entities"])
+
+
+def test_evaluate_records_end_to_end(trained):
+    tmp, data, model_dir, _ = trained
+    text = "全年地区生产总值717.11亿元，增长3.0%。"  # MARKED[0], task 1
+    common = dict(target=False, qualifier="", org=None, value_high=None, base_high=None)
+    records = [
+        dict(indicator="地区生产总值", value_text="717.11亿元", value=717.11, unit="亿元", base_value=71711000000.0)
+        | dict(base_unit="元", kind="level", **common),
+        dict(indicator="地区生产总值", value_text="3.0%", value=3.0, unit="%", base_value=3.0, base_unit="%")
+        | dict(kind="growth", **common),
+    ]
+    gold = tmp / "gold_records.jsonl"
+    line = {"task_id": 1, "source": "report_a.txt", "text": text, "records": records}
+    gold.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp / "records-eval"
+    proc = run(
+        "evaluate_records.py", f"data.path={data}", f"gold={gold}", f"model_dir={model_dir}", f"output_dir={out}"
+    )
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["linker_on_gold_spans"]["strict"]["f1"] == 1.0
+    end_to_end = metrics["end_to_end"]
+    assert end_to_end["gold_records"] == 2 and 0.0 <= end_to_end["records"]["f1"] <= 1.0
+    errors = [json.loads(x) for x in (out / "errors_end_to_end.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(errors) == sum(end_to_end["errors"].values())
+    unmatched = sum(1 for e in errors if e["error"] in ("spurious", "indicator"))
+    assert end_to_end["predicted_records"] == end_to_end["records"]["correct"] + unmatched
+    assert "end to end" in proc.stdout

@@ -150,6 +150,25 @@ def test_jun_and_ge_give_each_indicator_the_value():
     ]
 
 
+@pytest.mark.parametrize("average", ["平均", "人均", "年均"])
+def test_the_jun_of_an_average_does_not_split_a_shared_value(average):
+    out = records(
+        f"[[工业投资|INDICATOR]]、[[工业增加值|INDICATOR]]增速高于全省{average}[[5|QUANTITY]][[个百分点|UNIT]]"
+    )
+    assert rows_of(out) == [("工业投资、工业增加值", "5个百分点")]
+
+
+def test_target_cue_inside_an_indicator_name_is_no_target():
+    (life,) = records("[[人均预期寿命|INDICATOR]]达到[[75|QUANTITY]][[岁|UNIT]]")
+    assert not life.target
+    (goal,) = records("预期[[人均寿命|INDICATOR]]达到[[75|QUANTITY]][[岁|UNIT]]")
+    assert goal.target
+    (cut,) = records(
+        "年度目[[标|INDICATOR]]：遴选[[3600|QUANTITY]][[名|UNIT]][[学生|INDICATOR]]"
+    )  # a span cuts into 目标
+    assert cut.target
+
+
 def test_list_value_without_unit_borrows_the_next_unit():
     out = records(
         "[[高新技术产业增加值占比|INDICATOR]]分别高于全省[[26.2|QUANTITY]]和[[17.5|QUANTITY]][[个百分点|UNIT]]"

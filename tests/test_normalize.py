@@ -5,7 +5,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govner.normalize import Kind, UnitParts, is_target, normalize, parse_number, qualifiers, split_unit
+from govner.normalize import (
+    Kind,
+    UnitParts,
+    is_target,
+    normalize,
+    parse_number,
+    qualifiers,
+    split_unit,
+    target_cues,
+)
 
 # -- numbers ------------------------------------------------------------------------------
 
@@ -209,6 +218,45 @@ def test_negative_growth_written_with_a_minus():
     assert normalize("－3.8", "％").number == -3.8
 
 
+def test_percentage_points_written_without_个():
+    value = normalize("0.5", "百分点", before="下降")
+    assert (value.number, value.base_value, value.base_unit, value.kind) == (
+        -0.5,
+        -0.5,
+        "个百分点",
+        Kind.PERCENTAGE_POINTS,
+    )
+
+
+@pytest.mark.parametrize(
+    ("quantity", "before", "base", "kind"),
+    [
+        ("七", "", 70, Kind.SHARE),  # 七成: a share of 70 %
+        ("三", "提高", 30, Kind.GROWTH),  # 提高三成
+        ("两", "下降", -20, Kind.GROWTH),  # 下降两成
+        ("9", "占比超过", 90, Kind.SHARE),
+    ],
+)
+def test_cheng_is_ten_percent(quantity, before, base, kind):
+    value = normalize(quantity, "成", before=before)
+    assert (value.base_value, value.base_unit, value.kind) == (base, "%", kind)
+
+
+@pytest.mark.parametrize(
+    ("quantity", "unit", "number", "base"),
+    [
+        ("1.2万", "亩", 12_000, 12_000),  # magnitude inside the QUANTITY counts in the number too
+        ("两万", "人", 20_000, 20_000),
+        ("3.5", "万亿元", 3.5, 3.5e12),
+        ("一千二百", "万元", 1200, 12_000_000),
+        ("２．５", "亿元", 2.5, 250_000_000),
+    ],
+)
+def test_mixed_numerals_with_units(quantity, unit, number, base):
+    value = normalize(quantity, unit)
+    assert (value.number, value.base_value) == (number, base)
+
+
 def test_negative_growth_with_magnitude():
     value = normalize("1.5", "亿元", before="比上年减少")
     assert (value.number, value.base_value, value.kind) == (-1.5, -150_000_000, Kind.GROWTH)
@@ -217,12 +265,18 @@ def test_negative_growth_with_magnitude():
 # -- target and qualifier ------------------------------------------------------------------
 
 
+def test_target_cues_are_located():
+    assert target_cues("今年以来，力争人均预期寿命") == [(5, 7), (9, 11)]
+
+
 @pytest.mark.parametrize(
     ("context", "after", "target"),
     [
         ("今年全市经济社会发展的主要预期目标是：地区生产总值增长", "", True),
         ("力争全年地区生产总值增长", "", True),
         ("确保粮食播面稳定在", "", True),
+        ("争取实际利用外资", "", True),
+        ("居民收入增长与经济增长同步，目标是城镇调查失业率", "", True),
         ("明年城镇新增就业", "", True),
         ("地区生产总值增长", "左右", True),
         ("今年以来，地区生产总值增长", "", False),
@@ -254,6 +308,10 @@ def test_target(context, after, target):
         ("", "多", "人", "", "多"),  # 5000多人
         ("", "", "倍", "多", "多"),  # 1倍多
         ("超过", "", "万元", "以上", "超过、以上"),
+        ("不超过", "", "万元", "", "不超过"),  # not 超过
+        ("将近", "", "万名", "", "将近"),  # not 近
+        ("不足", "", "个", "", "不足"),
+        ("", "", "家", "及以上", "及以上"),  # not 以上
         ("最近", "", "年", "", ""),  # 近 of 最近 is no hedge
         ("", "", "亿元", "", ""),
     ],
@@ -292,6 +350,18 @@ def test_range_low_end_takes_the_unit_of_the_high_end():
 def test_negative_range_is_ordered():
     value = normalize("3", "%", before="下降", high_quantity="5", high_unit="%")
     assert (value.low, value.high) == (-5, -3)
+
+
+def test_ranges_of_other_kinds():
+    points = normalize("0.5", "", before="提高", high_quantity="1", high_unit="个百分点")
+    assert (points.low, points.high, points.kind) == (0.5, 1, Kind.PERCENTAGE_POINTS)
+    hedged = normalize("5", "", high_quantity="8", high_unit="万余元")  # 5至8万余元
+    assert (hedged.low, hedged.high, hedged.base_unit, hedged.qualifier) == (50_000, 80_000, "元", "余")
+    chinese = normalize("五", "", high_quantity="八", high_unit="万元")
+    assert (chinese.low, chinese.high) == (50_000, 80_000)
+    about = normalize("3", "", before="增长", high_quantity="5", high_unit="%", after="左右")
+    assert (about.low, about.high, about.qualifier, about.target) == (3, 5, "左右", True)
+    assert (about.number, about.number_high, about.text) == (3, 5, "3—5%")
 
 
 def test_single_value_is_not_a_range():

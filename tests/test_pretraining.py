@@ -36,6 +36,7 @@ def test_pretrain_then_fine_tune(tmp_path):
         "trainer.max_steps=3",
         "trainer.per_device_train_batch_size=4",
         "trainer.disable_tqdm=true",
+        "trainer.resume_from_checkpoint=true",  # as quickstart.sh runs it: no checkpoint yet → a fresh start
     )
     assert (pre / "model.safetensors").is_file() and (pre / "tokenizer.json").is_file()
     data = write_json(tmp_path / "export.json", export_tasks(MARKED + EXTRA))

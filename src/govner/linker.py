@@ -12,7 +12,8 @@ measures, by these rules in order:
 3. **Same clause, before** — the nearest INDICATOR before the value in its clause; several
    values per indicator are allowed (a level and a growth rate). Coordinated indicators that
    share one value make one record (新建中小学、幼儿园12所), or one record each when 均 / 都 /
-   各 says the value holds for each (游客人数、旅游收入均增长16%, 绿色工厂和智能工厂各1家).
+   各 says the value holds for each (游客人数、旅游收入均增长16%, 绿色工厂和智能工厂各1家;
+   not the 均 of 平均 / 人均 / 年均).
 4. **Thresholds** — a value followed by 以上/以下/以内 and a noun (亿元以上产业项目,
    80岁以上老人) only restricts the noun: it gets no indicator.
 5. **Same clause, after** — the first INDICATOR after the value in its clause, passing over
@@ -26,7 +27,8 @@ measures, by these rules in order:
 A value written without its unit before a list partner that has one takes that unit
 (高于全省26.2和17.5个百分点). Every record takes the ORG spans of its list item (the text
 between ；), e.g. （牵头单位：区教育局）; when its item names none, those of the items that
-hold no QUANTITY.
+hold no QUANTITY. Target cues (今年, 力争, …; see :func:`govner.normalize.is_target`) are
+read in the sentence before the value, but not inside indicator names (人均预期寿命).
 Clauses end at ，；。！？： and line breaks outside spans; 、 joins list items inside a clause.
 """
 
@@ -38,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from govner.data.spans import Span
-from govner.normalize import Kind, Value, change_sign, normalize, split_unit
+from govner.normalize import Kind, Value, change_sign, normalize, split_unit, target_cues
 
 __all__ = ["Record", "link"]
 
@@ -61,6 +63,8 @@ _FILLER_WORDS = (
     r"达到|达|为|突破|共|了|约|超过|超|近|逾|不少于|以上|已经|已|有|要|将|预计|均|都|也|还|、|和|及|\s)*"
 )
 _FILLER = re.compile(_FILLER_WORDS)
+# 均 / 都 / 各 saying a value holds for each indicator; not the 均 of 平均, 人均, 年均 (an average).
+_EACH = re.compile(r"(?<![平人年户亩日月])均|都|各")
 # A clause that compares with the measure just named: 比一九五二年的五万八千人, 占全省近四分之三.
 _COMPARISON = re.compile(_FILLER_WORDS + r"(?:占|比|较|由|从|是|相当于)")
 
@@ -196,6 +200,13 @@ class _Linker:
         self.values = _values(text, self.spans)
         self.indicators = [s for s in self.spans if s.label == "INDICATOR"]
         self.orgs = [s for s in self.spans if s.label == "ORG"]
+        # The text before a value, for target cues: a cue inside an indicator's name (人均预期寿命)
+        # is no cue; one that a span only cuts into (a predicted INDICATOR 标 of 目标) still is.
+        masked = list(text)
+        for a, b in target_cues(text):
+            if any(s.start <= a and b <= s.end for s in self.indicators):
+                masked[a:b] = "_" * (b - a)
+        self.context = "".join(masked)
         self.skip = self._skippable()
         self.befores = self._befores()
         self.counts: dict[int, Span] = {}  # value index → the INDICATOR it counts (rule 2)
@@ -233,7 +244,7 @@ class _Linker:
             before=self.befores[k],
             between=text[q.end : u.start] if v.unit else "",
             after=text[v.end : stop],
-            context=text[: v.start],
+            context=self.context[: v.start],
             indicator=indicator,
             high_quantity=text[v.high.start : v.high.end] if v.high else None,
             high_unit=text[v.high_unit.start : v.high_unit.end] if v.high_unit else "",
@@ -384,7 +395,7 @@ class _Linker:
                 groups = [owners[k]]
             else:
                 group = self.owner(k)
-                each = len(group) > 1 and re.search(r"均|都|各", self.befores[k])
+                each = len(group) > 1 and _EACH.search(self.befores[k])
                 groups = [(member,) for member in group] if each else [group]
             org = self.org(k)
             for group in groups:

@@ -50,6 +50,31 @@ def span_errors(gold: list[Span], pred: list[Span]) -> Counter:
     return counts
 
 
+def error_patterns(gold: list[Span], pred: list[Span]) -> Counter:
+    """Name each mistake of one sentence by label and shape: ``INDICATOR too short``,
+    ``ORG missed``, ``QUANTITY spurious``, ``INDICATOR as ORG`` (same span, other type), …"""
+    counts: Counter = Counter()
+    pred_set = set(pred)
+    for g in gold:
+        if g in pred_set:
+            continue
+        overlapping = [p for p in pred if p.start < g.end and g.start < p.end]
+        same_label = [p for p in overlapping if p.label == g.label]
+        if not overlapping:
+            counts[f"{g.label} missed"] += 1
+        elif same_label:
+            p = same_label[0]
+            inside, covers = g.start <= p.start and p.end <= g.end, p.start <= g.start and g.end <= p.end
+            shape = "too short" if inside else "too long" if covers else "shifted"
+            counts[f"{g.label} {shape}"] += 1
+        else:
+            counts[f"{g.label} as {overlapping[0].label}"] += 1
+    for p in pred:
+        if not any(p.start < g.end and g.start < p.end for g in gold):
+            counts[f"{p.label} spurious"] += 1
+    return counts
+
+
 def format_table(metrics: dict, title: str = "") -> str:
     """A plain-text per-type table with micro and macro rows."""
     lines = [title] if title else []

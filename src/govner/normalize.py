@@ -32,6 +32,7 @@ __all__ = [
     "parse_number",
     "qualifiers",
     "split_unit",
+    "target_cues",
 ]
 
 
@@ -261,6 +262,11 @@ def qualifiers(before: str = "", between: str = "", unit_hedge: str = "", after:
             found.append(hedge)
             break
     return "、".join(found)
+
+
+def target_cues(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each target cue in ``text`` (今年, 明年, 预期, 目标, 力争, 争取, 确保)."""
+    return [m.span() for m in _TARGET.finditer(text)]
 
 
 def is_target(context: str, after: str = "") -> bool:

@@ -41,6 +41,7 @@ class Entity:
 class DocumentPrediction:
     entities: list[Entity]
     score: float  # mean confidence over the document's characters
+    min_score: float = 1.0  # confidence of the least certain character
 
 
 class Predictor:
@@ -203,4 +204,4 @@ class Predictor:
             for s in tags_to_spans([self.id2label[i] for i in tag_ids.tolist()])
         ]
         score = round(sum(char_probs) / len(char_probs), 4) if char_probs else 1.0
-        return DocumentPrediction(entities, score)
+        return DocumentPrediction(entities, score, round(min(char_probs, default=1.0), 4))

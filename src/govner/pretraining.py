@@ -20,6 +20,7 @@ from transformers import (
     TrainingArguments,
     set_seed,
 )
+from transformers.trainer_utils import get_last_checkpoint
 
 from govner.data.examples import segment
 from govner.modeling import scratch_config
@@ -94,6 +95,10 @@ def pretrain(cfg: DictConfig) -> Path:
     )
     trainer_cfg = OmegaConf.to_container(cfg.trainer, resolve=True)
     resume = trainer_cfg.pop("resume_from_checkpoint")
+    checkpoints = out / "checkpoints"
+    if resume is True and not (checkpoints.is_dir() and get_last_checkpoint(str(checkpoints))):
+        log.info("no checkpoint in %s yet: starting from the beginning", checkpoints)
+        resume = None
     # the collator reads special_tokens_mask and offset_mapping, which the model does not take
     args = TrainingArguments(
         output_dir=str(out / "checkpoints"), report_to="none", seed=cfg.seed, remove_unused_columns=False, **trainer_cfg

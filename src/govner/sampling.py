@@ -58,21 +58,23 @@ def allocate(sizes: dict[str, int], total: int) -> dict[str, int]:
 
 def sample_corpus(
     corpus_dir: Path,
-    n_reports: int,
+    n_reports: int | None,
     per_report: int,
     number_share: float = 0.8,
     seed: int = 13,
     exclude_sources: frozenset[str] = frozenset(),
     measured_only: bool = False,
 ) -> list[SampledSentence]:
-    """With ``measured_only``, only sentences with a measured Arabic number (not a year,
-    date or ordinal) are drawn: a top-up round that adds entity-rich sentences."""
+    """``n_reports=None`` reads every report. With ``measured_only``, only sentences with a
+    measured Arabic number (not a year, date or ordinal) are drawn: a top-up round that adds
+    entity-rich sentences."""
     rng = random.Random(seed)
     folders = sorted(p for p in corpus_dir.iterdir() if p.is_dir())
     files = {f.name: sorted(f.glob("*.txt")) for f in folders}
     sizes = {name: sum(han_count(p.read_text(encoding="utf-8")) for p in fs) for name, fs in files.items()}
     picked: list[SampledSentence] = []
-    for folder, k in allocate(sizes, n_reports).items():
+    counts = {name: len(fs) for name, fs in files.items()} if n_reports is None else allocate(sizes, n_reports)
+    for folder, k in counts.items():
         pool = [p for p in files[folder] if f"{folder}/{p.name}" not in exclude_sources]
         for path in rng.sample(pool, min(k, len(pool))):
             source = f"{folder}/{path.name}"

@@ -1,15 +1,22 @@
 """Fine-tune a token-classification model as configured, and write a self-contained model
-directory: weights, tokenizer, label map, resolved config, metrics and a model card."""
+directory: weights, tokenizer, label map, resolved config, metrics and a model card.
+
+Runs unchanged data-parallel under ``torchrun`` (or ``accelerate launch``): every process
+prepares the same data and vocabulary (both deterministic), the Trainer shards the batches, and
+process 0 alone writes the model directory and evaluates; the others receive its metrics."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import time
 from pathlib import Path
 
 import numpy as np
+import torch
+from accelerate.utils import broadcast_object_list
 from omegaconf import DictConfig, OmegaConf
 from transformers import (
     DataCollatorForTokenClassification,
@@ -28,11 +35,19 @@ from govner.metrics import entity_metrics, format_table
 from govner.model_card import write_model_card
 from govner.modeling import build_model
 from govner.predictor import SETTINGS_FILE, Predictor
+from govner.training_clock import TrainingClock
 
 log = logging.getLogger(__name__)
 
 # Keys of the ``trainer`` config group that are govner's, not TrainingArguments'.
-_OWN_KEYS = ("early_stopping_patience", "resume_from_checkpoint", "keep_checkpoints")
+_OWN_KEYS = (
+    "early_stopping_patience",
+    "resume_from_checkpoint",
+    "keep_checkpoints",
+    "stop_after_epochs",
+    "stop_after_seconds",
+    "stop_at_f1",
+)
 
 
 def train(cfg: DictConfig) -> dict:
@@ -44,8 +59,29 @@ def train(cfg: DictConfig) -> dict:
     tags = iob2_tags(labels)
     label2id = {t: i for i, t in enumerate(tags)}
 
+    trainer_cfg = OmegaConf.to_container(cfg.trainer, resolve=True)
+    own = {k: trainer_cfg.pop(k) for k in _OWN_KEYS}
+    if _cpu_data_parallel():  # accelerate sets up gloo on CPU only when told the run is on CPU
+        trainer_cfg.setdefault("use_cpu", True)
+    args = TrainingArguments(
+        output_dir=str(model_dir / "checkpoints"),
+        eval_strategy="epoch",
+        save_strategy="epoch",
+        load_best_model_at_end=True,
+        metric_for_best_model="f1",
+        greater_is_better=True,
+        save_total_limit=1,
+        report_to="none",
+        seed=cfg.seed,
+        **trainer_cfg,
+    )
+    writer = args.process_index == 0  # the one process that writes the model directory
+    if not args.should_log:  # data-parallel replicas: as quiet as the Trainer's (log_level_replica)
+        logging.getLogger("govner").setLevel(args.get_process_log_level())
+
     data = prepare_data(cfg.data, labels)
-    data.report.write(model_dir / "data_report.json")
+    if writer:
+        data.report.write(model_dir / "data_report.json")
     for split in ("train", "dev"):
         if not data.documents[split]:
             raise ValueError(
@@ -67,20 +103,7 @@ def train(cfg: DictConfig) -> dict:
             log.warning("%s: %d characters beyond the model's max length were cut; lower data.max_chars", split, lost)
     features = features.remove_columns("n_chars_lost")
 
-    trainer_cfg = OmegaConf.to_container(cfg.trainer, resolve=True)
-    own = {k: trainer_cfg.pop(k) for k in _OWN_KEYS}
-    args = TrainingArguments(
-        output_dir=str(model_dir / "checkpoints"),
-        eval_strategy="epoch",
-        save_strategy="epoch",
-        load_best_model_at_end=True,
-        metric_for_best_model="f1",
-        greater_is_better=True,
-        save_total_limit=1,
-        report_to="none",
-        seed=cfg.seed,
-        **trainer_cfg,
-    )
+    clock = TrainingClock(own["stop_after_epochs"], own["stop_after_seconds"], own["stop_at_f1"])
     trainer = Trainer(
         model=model,
         args=args,
@@ -89,13 +112,56 @@ def train(cfg: DictConfig) -> dict:
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
         compute_metrics=_token_metrics(tags, labels),
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=own["early_stopping_patience"])],
+        callbacks=[EarlyStoppingCallback(early_stopping_patience=own["early_stopping_patience"]), clock],
     )
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=own["resume_from_checkpoint"] or None)
     train_seconds = time.perf_counter() - started
-
     trainer.save_model(str(model_dir))
+    args.distributed_state.wait_for_everyone()  # every process has loaded the best checkpoint
+    training = {
+        "seconds": round(train_seconds, 1),
+        "epochs": round(result.metrics.get("epoch", 0.0), 2),
+        "steps": result.global_step,
+        "best_checkpoint": trainer.state.best_model_checkpoint,
+        "train_examples": len(features["train"]),
+        "parameters": trainer.model.num_parameters(),
+        **_throughput(clock, sum(map(len, data.dataset["train"]["text"])), args.world_size),
+    }
+    metrics = None
+    if writer:
+        metrics = _write_model_dir(cfg, model_dir, trainer, tokenizer, data, training)
+        if not own["keep_checkpoints"]:
+            shutil.rmtree(model_dir / "checkpoints", ignore_errors=True)
+        print(f"\nmodel directory: {model_dir} (training {train_seconds:.0f}s)")
+    [metrics] = broadcast_object_list([metrics])  # the other processes wait for process 0's evaluation
+    return metrics
+
+
+def _cpu_data_parallel() -> bool:
+    """Launched as one of several processes (``torchrun``, ``accelerate launch``) on a machine
+    without an accelerator."""
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1 and not torch.accelerator.is_available()
+
+
+def _throughput(clock: TrainingClock, train_chars: int, processes: int) -> dict:
+    """Training speed in characters per second, evaluation excluded; dev F1 over time."""
+    return {
+        "processes": processes,
+        "torch_threads": torch.get_num_threads(),
+        "train_chars": train_chars,
+        "train_seconds_without_eval": round(clock.train_seconds, 2),
+        "chars_per_second": round(train_chars * clock.epochs / clock.train_seconds, 1) if clock.train_seconds else None,
+        "stopped_by": clock.stopped_by,
+        "dev_f1_history": clock.history,
+    }
+
+
+def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokenizer, data, training: dict) -> dict:
+    """Beside the saved weights: inference settings, label map, resolved config, splits, dev and
+    test evaluations (``eval-<split>/``), ``metrics.json`` and the model card. Returns the metrics."""
+    labels = tuple(cfg.labels)
+    tags = iob2_tags(labels)
     settings = {
         "max_chars": cfg.data.max_chars,
         "stride": cfg.data.stride,
@@ -104,7 +170,8 @@ def train(cfg: DictConfig) -> dict:
     }
     (model_dir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
     (model_dir / "label_map.json").write_text(
-        json.dumps({"id2label": dict(enumerate(tags)), "label2id": label2id}, indent=2), encoding="utf-8"
+        json.dumps({"id2label": dict(enumerate(tags)), "label2id": {t: i for i, t in enumerate(tags)}}, indent=2),
+        encoding="utf-8",
     )
     OmegaConf.save(cfg, model_dir / "config.yaml", resolve=True)
     splits = {s: {"documents": len(d), "sources": sorted({x.source for x in d})} for s, d in data.documents.items()}
@@ -125,14 +192,7 @@ def train(cfg: DictConfig) -> dict:
             evaluation.write(model_dir / f"eval-{split}")
             metrics[split] = evaluation.metrics
             print(format_table(evaluation.metrics, f"\n{split} ({len(data.documents[split])} sentences):"))
-    metrics["training"] = {
-        "seconds": round(train_seconds, 1),
-        "epochs": round(result.metrics.get("epoch", 0.0), 2),
-        "steps": result.global_step,
-        "best_checkpoint": trainer.state.best_model_checkpoint,
-        "train_examples": len(features["train"]),
-        "parameters": trainer.model.num_parameters(),
-    }
+    metrics["training"] = training
     (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
     base = cfg.model.name_or_path or f"scratch BERT ({OmegaConf.to_container(cfg.model.scratch)})"
     write_model_card(
@@ -142,9 +202,6 @@ def train(cfg: DictConfig) -> dict:
         splits,
         metrics,
     )
-    if not own["keep_checkpoints"]:
-        shutil.rmtree(model_dir / "checkpoints", ignore_errors=True)
-    print(f"\nmodel directory: {model_dir} (training {train_seconds:.0f}s)")
     return metrics
 
 

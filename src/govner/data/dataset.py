@@ -37,6 +37,22 @@ def load_documents(data_cfg, labels: tuple[str, ...]) -> tuple[list[Document], V
     return docs, report
 
 
+def load_silver(data_cfg, labels: tuple[str, ...], held_out: set[str]) -> list[Document]:
+    """Silver documents (teacher predictions, see :mod:`govner.self_training`) for training only.
+    Raises if any comes from a dev or test report: held-out reports must never leak into training."""
+    tasks = read_export(data_cfg.silver_path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+    docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=True)
+    log.info("silver %s: %s", data_cfg.silver_path, report.summary())
+    leaked = sorted({d.source for d in docs} & held_out)
+    if leaked:
+        first = next(d for d in docs if d.source in leaked)
+        raise ValueError(
+            f"{data_cfg.silver_path}: silver comes from {len(leaked)} dev/test report(s), e.g. {first.origin} "
+            f"from {first.source!r}; make silver with those reports excluded (scripts/make_silver.py does)"
+        )
+    return docs
+
+
 def examples_dataset(docs: list[Document], max_chars: int, stride: int) -> Dataset:
     rows = [asdict(ex) for doc in docs for ex in document_examples(doc, max_chars, stride)]
     columns = [f for f in CharExample.__dataclass_fields__]
@@ -57,6 +73,11 @@ def prepare_data(data_cfg, labels: tuple[str, ...]) -> PreparedData:
         keep = round(len(splits["train"]) * fraction)
         splits["train"] = random.Random(split_cfg.seed).sample(splits["train"], keep)
         log.info("train_fraction=%s: %d training documents kept", fraction, keep)
+    if data_cfg.get("silver_path"):
+        held_out = {d.source for name in ("dev", "test") for d in splits[name]}
+        silver = load_silver(data_cfg, labels, held_out)
+        log.info("train: %d gold + %d silver documents", len(splits["train"]), len(silver))
+        splits["train"] = splits["train"] + silver
     dataset = DatasetDict(
         {name: examples_dataset(splits[name], data_cfg.max_chars, data_cfg.stride) for name in SPLITS}
     )

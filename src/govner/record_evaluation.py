@@ -1,0 +1,285 @@
+"""Score indicator records (:func:`govner.linker.link`) against hand-made gold records.
+
+A predicted record matches a gold record of the same sentence when their identity agrees:
+indicator, ``value_text`` and where the value starts (a value written twice is two values).
+Matching is one to one. Scores: record precision / recall / F1 on identity; the indicator link
+(of the values found, how many have the gold indicator); exact value match (value, base value,
+base unit, kind, sign and range ends agree, floats within a relative tolerance); accuracy of
+each field over the matched pairs; and a strict F1 where every field must agree.
+
+Two modes: the linker on the gold spans of each sentence (the linker alone), and end to end
+(a model's predicted spans, then the linker).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from govner.data.dataset import load_documents
+from govner.data.gold_records import GoldSentence, load_gold_records
+from govner.data.spans import Span
+from govner.labels import ENTITY_LABELS
+from govner.linker import Record, link
+from govner.predictor import Predictor
+
+__all__ = [
+    "FIELDS",
+    "VALUE_FIELDS",
+    "RecordEvaluation",
+    "Row",
+    "disagreements",
+    "evaluate_records_job",
+    "format_records_table",
+    "linked_rows",
+    "linker_on_gold_spans",
+    "linker_on_predicted_spans",
+    "match_records",
+    "score_records",
+]
+
+log = logging.getLogger(__name__)
+
+# Fields compared over matched pairs ("sign" is the sign of the base value, or of the value).
+FIELDS = (
+    "value", "unit", "base_value", "base_unit", "kind", "sign", "value_high", "base_high", "target", "qualifier", "org",
+)  # fmt: skip
+VALUE_FIELDS = ("value", "base_value", "base_unit", "kind", "sign", "value_high", "base_high")  # exact value match
+_FLOATS = ("value", "base_value", "value_high", "base_high")
+MODES = {"linker_on_gold_spans": "linker on gold spans", "end_to_end": "end to end (model spans → linker)"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """A record reduced to what is compared; ``start`` is where its value begins in the sentence."""
+
+    indicator: str | None
+    value_text: str
+    start: int
+    value: float | None
+    unit: str
+    base_value: float | None
+    base_unit: str
+    kind: str
+    target: bool
+    qualifier: str
+    org: str | None
+    value_high: float | None
+    base_high: float | None
+
+    @classmethod
+    def from_gold(cls, record: dict, start: int) -> Row:
+        return cls(start=start, **record)
+
+    @classmethod
+    def from_record(cls, r: Record, text: str, spans: Sequence[Span]) -> Row:
+        """A linked record; coordinated indicators (中小学和幼儿园) are written as the gold
+        records write them, their INDICATOR span texts joined by 、 (中小学、幼儿园)."""
+        indicator = r.indicator
+        if indicator is not None:
+            inside = [s for s in spans if s.label == "INDICATOR" and r.indicator_start <= s.start < r.indicator_end]
+            indicator = "、".join(text[s.start : s.end] for s in sorted(inside))
+        return cls(
+            indicator, r.value_text, r.value_start, r.value, r.unit, r.base_value, r.base_unit, str(r.kind),
+            r.target, r.qualifier, r.org, r.value_high, r.base_high,
+        )  # fmt: skip
+
+    @property
+    def sign(self) -> int | None:
+        number = self.base_value if self.base_value is not None else self.value
+        return None if number is None else (number > 0) - (number < 0)
+
+    def identity(self) -> tuple:
+        return self.indicator, self.value_text, self.start
+
+    def value_identity(self) -> tuple:
+        return self.value_text, self.start
+
+
+def disagreements(gold: Row, pred: Row, rel_tol: float) -> list[str]:
+    """The :data:`FIELDS` on which two records differ (floats within ``rel_tol`` agree)."""
+    return [name for name in FIELDS if not _agree(name, getattr(gold, name), getattr(pred, name), rel_tol)]
+
+
+def _agree(name: str, a, b, rel_tol: float) -> bool:
+    if name in _FLOATS and a is not None and b is not None:
+        return math.isclose(a, b, rel_tol=rel_tol)
+    return a == b
+
+
+@dataclass
+class _Match:
+    pairs: list[tuple[Row, Row]]  # same identity
+    relinked: list[tuple[Row, Row]]  # same value, another indicator
+    missed: list[Row]
+    spurious: list[Row]
+
+
+def match_records(gold: Sequence[Row], pred: Sequence[Row]) -> _Match:
+    """One-to-one matching of one sentence's records: first on identity, then the rest on the
+    value alone (a value found but linked to another indicator), in text order."""
+    free = list(pred)
+    pairs, unpaired = [], []
+    for g in gold:
+        p = next((p for p in free if p.identity() == g.identity()), None)
+        if p is None:
+            unpaired.append(g)
+        else:
+            free.remove(p)
+            pairs.append((g, p))
+    relinked, missed = [], []
+    for g in unpaired:
+        p = next((p for p in free if p.value_identity() == g.value_identity()), None)
+        if p is None:
+            missed.append(g)
+        else:
+            free.remove(p)
+            relinked.append((g, p))
+    return _Match(pairs, relinked, missed, free)
+
+
+@dataclass
+class RecordEvaluation:
+    metrics: dict
+    errors: list[dict]  # one row per disagreement
+
+    def write(self, out_dir: str | Path, name: str) -> Path:
+        """``OUT/errors_<name>.jsonl``; returns its path."""
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        path = out_dir / f"errors_{name}.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for row in self.errors:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return path
+
+
+def _prf(correct: int, predicted: int, gold: int) -> dict:
+    p = correct / predicted if predicted else 0.0
+    r = correct / gold if gold else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "correct": correct}
+
+
+def score_records(
+    sentences: Sequence[GoldSentence], predicted: Sequence[list[Row]], rel_tol: float = 1e-6
+) -> RecordEvaluation:
+    """Compare each sentence's predicted rows with its gold records."""
+    n_gold = n_pred = 0
+    matched: list[list[str]] = []  # the fields on which each matched pair differs
+    relinked = 0
+    errors: list[dict] = []
+    counts: Counter = Counter()
+    for sentence, pred in zip(sentences, predicted, strict=True):
+        gold = [Row.from_gold(r, s) for r, s in zip(sentence.records, sentence.starts, strict=True)]
+        n_gold, n_pred = n_gold + len(gold), n_pred + len(pred)
+        m = match_records(gold, pred)
+        relinked += len(m.relinked)
+        where = {"task_id": sentence.task_id, "source": sentence.source, "text": sentence.text}
+        for g, p in m.pairs:
+            fields = disagreements(g, p, rel_tol)
+            matched.append(fields)
+            if fields:
+                errors.append(where | {"error": "fields", "fields": fields, "gold": asdict(g), "predicted": asdict(p)})
+                counts.update(fields)
+        for g, p in m.relinked:
+            fields = ["indicator", *disagreements(g, p, rel_tol)]
+            errors.append(where | {"error": "indicator", "fields": fields, "gold": asdict(g), "predicted": asdict(p)})
+        errors += [where | {"error": "missed", "fields": [], "gold": asdict(g), "predicted": None} for g in m.missed]
+        errors += [
+            where | {"error": "spurious", "fields": [], "gold": None, "predicted": asdict(p)} for p in m.spurious
+        ]
+    agree = {name: sum(1 for fields in matched if name not in fields) for name in FIELDS}
+    exact = sum(1 for fields in matched if not set(VALUE_FIELDS) & set(fields))
+    strict = sum(1 for fields in matched if not fields)
+    found = len(matched) + relinked
+    metrics = {
+        "sentences": len(sentences),
+        "gold_records": n_gold,
+        "predicted_records": n_pred,
+        "records": _prf(len(matched), n_pred, n_gold),
+        "values_found": found,
+        "indicator_link_accuracy": len(matched) / found if found else 0.0,
+        "exact_value": _prf(exact, n_pred, n_gold) | {"of_matched": exact / len(matched) if matched else 0.0},
+        "strict": _prf(strict, n_pred, n_gold),
+        "field_accuracy": {name: agree[name] / len(matched) if matched else 0.0 for name in FIELDS},
+        "errors": dict(Counter(e["error"] for e in errors)),
+        "field_errors": dict(counts.most_common()),
+        "rel_tol": rel_tol,
+    }
+    return RecordEvaluation(metrics, errors)
+
+
+def linked_rows(text: str, spans: Sequence[Span]) -> list[Row]:
+    """The linker's records of one sentence with these spans, as rows."""
+    return [Row.from_record(r, text, spans) for r in link(text, spans)]
+
+
+def linker_on_gold_spans(sentences: Sequence[GoldSentence]) -> list[list[Row]]:
+    return [linked_rows(s.text, s.spans) for s in sentences]
+
+
+def linker_on_predicted_spans(sentences: Sequence[GoldSentence], predictor: Predictor) -> list[list[Row]]:
+    predictions = predictor.predict([s.text for s in sentences])
+    return [
+        linked_rows(s.text, [Span(e.start, e.end, e.label) for e in p.entities])
+        for s, p in zip(sentences, predictions, strict=True)
+    ]
+
+
+def format_records_table(results: dict[str, dict]) -> str:
+    """Markdown tables: scores per mode, then field accuracy over matched pairs per mode."""
+    names = [MODES.get(mode, mode) for mode in results]
+    lines = [
+        "| mode | gold | predicted | P | R | F1 | indicator link | exact value P / R / F1 | strict F1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, m in zip(names, results.values(), strict=True):
+        r, e = m["records"], m["exact_value"]
+        lines.append(
+            f"| {name} | {m['gold_records']} | {m['predicted_records']} | {r['precision']:.3f} | {r['recall']:.3f} "
+            f"| {r['f1']:.3f} | {m['indicator_link_accuracy']:.3f} "
+            f"| {e['precision']:.3f} / {e['recall']:.3f} / {e['f1']:.3f} | {m['strict']['f1']:.3f} |"
+        )
+    lines += ["", "| field (over matched pairs) | " + " | ".join(names) + " |", "|---" + "|---:" * len(names) + "|"]
+    lines.append("| matched pairs | " + " | ".join(str(m["records"]["correct"]) for m in results.values()) + " |")
+    for field in FIELDS:
+        lines.append(f"| {field} | " + " | ".join(f"{m['field_accuracy'][field]:.3f}" for m in results.values()) + " |")
+    return "\n".join(lines)
+
+
+def evaluate_records_job(cfg) -> dict[str, RecordEvaluation]:
+    """``scripts/evaluate_records.py``: the gold records at ``cfg.gold`` (gold spans from the
+    export at ``cfg.data.path``), the linker alone and, with ``cfg.model_dir``, end to end."""
+    docs, report = load_documents(cfg.data, ENTITY_LABELS)
+    skipped_tasks = {p.origin.rsplit(", task ", 1)[-1]: f"{p.kind}: {p.message}" for p in report.skipped}
+    sentences, problems = load_gold_records(cfg.gold, docs, skipped_tasks, cfg.invalid_gold)
+    for problem in problems:
+        log.warning("left out: %s", problem)
+    if not sentences:
+        raise ValueError(f"{cfg.gold}: no valid gold sentence to evaluate")
+    results = {"linker_on_gold_spans": score_records(sentences, linker_on_gold_spans(sentences), cfg.rel_tol)}
+    if cfg.model_dir:
+        predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=cfg.decoding)
+        results["end_to_end"] = score_records(sentences, linker_on_predicted_spans(sentences, predictor), cfg.rel_tol)
+    out_dir = Path(cfg.output_dir)
+    summary = {
+        "gold": str(cfg.gold),
+        "model_dir": str(cfg.model_dir) if cfg.model_dir else None,
+        "sentences": len(sentences),
+        "left_out": [str(p) for p in problems],
+        **{mode: r.metrics for mode, r in results.items()},
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "metrics.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    written = [r.write(out_dir, mode) for mode, r in results.items()]
+    print(f"{cfg.gold}: {len(sentences)} sentences, {results['linker_on_gold_spans'].metrics['gold_records']} records")
+    if problems:
+        print(f"{len(problems)} problem(s) in the gold file; sentences left out (see metrics.json)")
+    print(format_records_table({mode: r.metrics for mode, r in results.items()}))
+    print(f"metrics: {out_dir / 'metrics.json'}\nerrors:  " + ", ".join(str(p) for p in written))
+    return results

@@ -1,0 +1,146 @@
+"""Self-training: a teacher model tags sentences of unlabeled reports, and the sentences it is
+sure of become *silver* training data.
+
+A sentence is kept when the teacher's least certain character is at least ``threshold``
+(one doubtful character can hide a wrong boundary, so the minimum, not the mean, decides).
+Reports that hold any gold annotation are never read, so neither the fixed test reports nor
+the dev reports leak into silver; training checks this again when it reads silver data.
+Silver is written as Label Studio tasks whose spans are ``predictions`` (model_version = the
+teacher), so an annotator can open it in Label Studio and it can never pass for gold.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from omegaconf import DictConfig
+
+from govner.data.labelstudio import read_export
+from govner.data.split import read_sources
+from govner.inputs import InputDocument
+from govner.outputs import labelstudio_task
+from govner.predictor import Predictor
+from govner.sampling import sample_corpus
+
+__all__ = ["SilverReport", "gold_sources", "make_silver", "silver_job", "write_silver"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SilverReport:
+    teacher: str
+    threshold: float
+    reports_read: int = 0
+    reports_excluded: int = 0
+    sentences_tagged: int = 0
+    confident: int = 0
+    kept: int = 0
+    kept_with_entities: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{self.reports_read} reports read ({self.reports_excluded} with gold annotations excluded), "
+            f"{self.sentences_tagged} sentences tagged, {self.confident} at or above {self.threshold}, "
+            f"{self.kept} kept ({self.kept_with_entities} with entities)"
+        )
+
+
+def make_silver(
+    predictor: Predictor,
+    corpus_dir: Path,
+    exclude_sources: frozenset[str],
+    threshold: float,
+    per_report: int,
+    max_sentences: int,
+    seed: int,
+    model_version: str,
+    max_empty_share: float = 0.2,
+) -> tuple[list[dict], SilverReport]:
+    """Tag up to ``per_report`` sentences of every report not in ``exclude_sources`` (about 4
+    in 5 with a number, as the annotation sampler draws them); return the confident ones as
+    Label Studio tasks (at most ``max_sentences``, a seeded sample in which sentences without
+    entities make at most ``max_empty_share``) and what happened."""
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+    if not 0.0 <= max_empty_share < 1.0:
+        raise ValueError(f"max_empty_share must be in [0, 1), got {max_empty_share}")
+    report = SilverReport(teacher=model_version, threshold=threshold)
+    all_sources = {f"{p.parent.name}/{p.name}" for p in corpus_dir.glob("*/*.txt")}
+    if not all_sources:
+        raise FileNotFoundError(f"{corpus_dir}: no <folder>/<report>.txt files")
+    report.reports_excluded = len(all_sources & exclude_sources)
+    sentences = sample_corpus(corpus_dir, None, per_report, seed=seed, exclude_sources=exclude_sources)
+    report.reports_read = len({s.source for s in sentences})
+    report.sentences_tagged = len(sentences)
+    predictions = predictor.predict([s.text for s in sentences])
+    confident = [(s, p) for s, p in zip(sentences, predictions, strict=True) if p.min_score >= threshold]
+    report.confident = len(confident)
+    # Sentences without entities are the easiest to be sure of; cap their share so silver
+    # teaches entities rather than mostly "O".
+    rng = random.Random(seed)
+    with_entities = [sp for sp in confident if sp[1].entities]
+    rng.shuffle(with_entities)
+    with_entities = with_entities[:max_sentences]
+    empty = [sp for sp in confident if not sp[1].entities]
+    n_empty = min(
+        len(empty),
+        max_sentences - len(with_entities),
+        round(len(with_entities) * max_empty_share / (1 - max_empty_share)),
+    )
+    chosen = sorted(with_entities + rng.sample(empty, n_empty), key=lambda sp: sp[0].id)
+    tasks = []
+    for sentence, prediction in chosen:
+        doc = InputDocument(sentence.id, sentence.source, sentence.text)
+        task = labelstudio_task(doc, prediction, model_version, "label", "text")
+        task["data"]["offset"] = sentence.start
+        tasks.append(task)
+        for entity in prediction.entities:
+            report.entities[entity.label] = report.entities.get(entity.label, 0) + 1
+        report.kept_with_entities += bool(prediction.entities)
+    report.kept = len(tasks)
+    return tasks, report
+
+
+def write_silver(tasks: list[dict], report: SilverReport, output_dir: Path) -> Path:
+    """Write ``silver.json`` (Label Studio tasks) and ``silver_report.json``; return the former."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    path = output_dir / "silver.json"
+    path.write_text(json.dumps(tasks, ensure_ascii=False, indent=0), encoding="utf-8")
+    (output_dir / "silver_report.json").write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    return path
+
+
+def gold_sources(data_cfg) -> frozenset[str]:
+    """Every report that holds a gold task, plus the fixed test reports."""
+    tasks = read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+    sources = {t.source for t in tasks if t.source}
+    test_file = data_cfg.split.get("test_reports_file")
+    if test_file and Path(test_file).exists():
+        sources |= read_sources(test_file)
+    return frozenset(sources)
+
+
+def silver_job(cfg: DictConfig) -> Path:
+    """Run ``configs/silver.yaml``: tag the corpus with the teacher, write silver tasks and a report."""
+    predictor = Predictor.from_dir(cfg.teacher, batch_size=cfg.batch_size, decoding=cfg.decoding)
+    tasks, report = make_silver(
+        predictor,
+        Path(cfg.corpus_dir),
+        gold_sources(cfg.data),
+        cfg.threshold,
+        cfg.per_report,
+        cfg.max_sentences,
+        cfg.seed,
+        cfg.model_version or Path(cfg.teacher).name,
+        cfg.max_empty_share,
+    )
+    path = write_silver(tasks, report, Path(cfg.output_dir))
+    log.info("%s", report.summary())
+    print(f"silver: {path} ({report.summary()})\ntrain a student: python scripts/train.py data.silver_path={path}")
+    return path
