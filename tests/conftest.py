@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,37 @@ def write_json(path: Path, payload) -> Path:
 @pytest.fixture
 def export_file(tmp_path: Path) -> Path:
     return write_json(tmp_path / "export.json", export_tasks())
+
+
+def plain(marked: str) -> str:
+    """The text of an inline-markup sentence."""
+    return re.sub(r"\[\[(.+?)\|\w+\]\]", r"\1", marked)
+
+
+def untrained_model_dir(model_dir: Path) -> Path:
+    """A tiny untrained BERT saved like a trained govner model (weights, tokenizer, govner.json):
+    for tests that need a model directory, not a good model."""
+    from transformers import BertConfig, BertForTokenClassification
+
+    from govner.labels import ENTITY_LABELS, iob2_tags
+    from govner.predictor import SETTINGS_FILE
+    from govner.tokenization import build_vocab, char_tokenizer
+
+    tags = iob2_tags()
+    tokenizer = char_tokenizer(build_vocab([plain(m) for m, _ in MARKED]), model_max_length=64)
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=64,
+        pad_token_id=tokenizer.pad_token_id,
+        id2label=dict(enumerate(tags)),
+        label2id={t: i for i, t in enumerate(tags)},
+    )
+    BertForTokenClassification(config).save_pretrained(model_dir)
+    tokenizer.save_pretrained(model_dir)
+    settings = {"max_chars": 30, "stride": 8, "labels": list(ENTITY_LABELS), "decoding": "viterbi"}
+    (model_dir / SETTINGS_FILE).write_text(json.dumps(settings), encoding="utf-8")
+    return model_dir

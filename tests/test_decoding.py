@@ -2,7 +2,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govner.decoding import allowed_transitions, viterbi
+from govner.decoding import allowed_transitions, batch_viterbi, viterbi
 from govner.labels import iob2_tags
 
 TAGS = iob2_tags()
@@ -49,3 +49,13 @@ def test_orphan_inside_tag_is_repaired():
     lp[1, TAGS.index("B-ORG")] = -1.0
     lp[2, TAGS.index("I-ORG")] = -0.1
     assert [TAGS[i] for i in viterbi(lp, ALLOWED, CAN_START)] == ["O", "B-ORG", "I-ORG"]
+
+
+@settings(max_examples=50)
+@given(st.lists(st.integers(0, 15), min_size=1, max_size=6), st.integers(0, 10_000))
+def test_batched_viterbi_decodes_each_padded_row_as_on_its_own(lengths, seed):
+    gen = torch.Generator().manual_seed(seed)
+    log_probs = torch.randn(len(lengths), max(lengths), len(TAGS), generator=gen).log_softmax(-1)
+    paths = batch_viterbi(log_probs, torch.tensor(lengths), ALLOWED, CAN_START)
+    for row, length in enumerate(lengths):
+        assert paths[row, :length].tolist() == viterbi(log_probs[row, :length], ALLOWED, CAN_START)

@@ -3,6 +3,7 @@
 import random
 from types import SimpleNamespace
 
+import numpy as np
 import torch
 
 from govner.labels import iob2_tags
@@ -70,7 +71,37 @@ def test_batches_of_many_documents_keep_their_order_and_offsets():
 
 
 def test_whitespace_inside_an_entity_does_not_split_it():
-    from govner.predictor import _char_tags
+    p = predictor()
+    tags, probs = p._char_tags(
+        5, np.array([(0, 1), (2, 3), (4, 5)]), np.array([TAGS.index(t) for t in ("B-ORG", "I-ORG", "O")]), np.ones(3)
+    )
+    assert [TAGS[i] for i in tags] == ["B-ORG", "I-ORG", "I-ORG", "O", "O"]
+    tags, _ = p._char_tags(4, np.array([(0, 1), (2, 3)]), np.array([TAGS.index(t) for t in ("B-ORG", "B-ORG")]), probs)
+    assert [TAGS[i] for i in tags] == ["B-ORG", "O", "B-ORG", "O"]
 
-    tags, _ = _char_tags(5, [(0, 1), (2, 3), (4, 5)], ["B-ORG", "I-ORG", "O"], [0.9, 0.8, 1.0])
-    assert tags == ["B-ORG", "I-ORG", "I-ORG", "O", "O"]
+
+def test_batches_hold_a_token_budget_of_sorted_segments():
+    p = predictor(max_chars=40, stride=16, batch_size=3)
+    texts = [("增长" * (n % 19 + 1)) + "。" for n in range(50)]
+    pieces = p.segments(texts)
+    batches = list(p.batches(pieces))
+    assert [x for b in batches for x in b] == pieces
+    widths = [x[1].end - x[1].start for x in pieces]
+    assert widths == sorted(widths)
+    for batch in batches:
+        assert len(batch) * (max(s.end - s.start for _, s in batch) + 2) <= 3 * (40 + 2)
+    assert len(batches[0]) > 3  # short segments fill more rows than full windows would
+
+
+def test_int8_predictor_quantizes_every_linear_layer_and_still_tags_whole_documents(tmp_path):
+    from conftest import MARKED, plain, untrained_model_dir
+
+    int8 = Predictor.from_dir(untrained_model_dir(tmp_path / "model"), quantize=True)
+    modules = list(int8.model.modules())
+    assert not any(type(m) is torch.nn.Linear for m in modules)
+    assert any(isinstance(m, torch.ao.nn.quantized.dynamic.Linear) for m in modules)
+    texts = ["\n".join(plain(m) for m, _ in MARKED)]
+    (prediction,) = int8.predict(texts)
+    assert 0.0 < prediction.score <= 1.0
+    for e in prediction.entities:
+        assert 0 <= e.start < e.end <= len(texts[0]) and texts[0][e.start : e.end] == e.text

@@ -26,18 +26,37 @@ def allowed_transitions(tags: list[str]) -> torch.Tensor:
 
 def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor, can_start: torch.Tensor) -> list[int]:
     """Best allowed tag path for one sequence of ``(length, n_tags)`` log-probabilities."""
-    length = log_probs.shape[0]
-    if length == 0:
+    if log_probs.shape[0] == 0:
         return []
+    lengths = torch.tensor([log_probs.shape[0]])
+    return batch_viterbi(log_probs.unsqueeze(0), lengths, allowed, can_start)[0].tolist()
+
+
+def batch_viterbi(
+    log_probs: torch.Tensor, lengths: torch.Tensor, allowed: torch.Tensor, can_start: torch.Tensor
+) -> torch.Tensor:
+    """Best allowed paths for a batch of ``(batch, length, n_tags)`` log-probabilities whose rows
+    hold ``lengths`` real positions each (the rest is padding): ``(batch, length)`` tag ids, of
+    which those past a row's length mean nothing. One pass over the positions serves the batch."""
+    n_rows, width, _ = log_probs.shape
+    path = torch.zeros(n_rows, width, dtype=torch.long)
+    if width == 0:
+        return path
     forbidden = torch.where(allowed, 0.0, float("-inf"))
-    score = log_probs[0] + torch.where(can_start, 0.0, float("-inf"))
+    score = log_probs[:, 0] + torch.where(can_start, 0.0, float("-inf"))
     back = []
-    for t in range(1, length):
-        total = score.unsqueeze(1) + forbidden  # (previous, current)
-        best_prev = total.argmax(0)
-        score = total.gather(0, best_prev.unsqueeze(0)).squeeze(0) + log_probs[t]
+    for t in range(1, width):
+        total = score.unsqueeze(2) + forbidden  # (row, previous, current)
+        best_prev = total.argmax(1)
+        new = total.gather(1, best_prev.unsqueeze(1)).squeeze(1) + log_probs[:, t]
+        score = torch.where((t < lengths).unsqueeze(1), new, score)
         back.append(best_prev)
-    path = [int(score.argmax())]
-    for best_prev in reversed(back):
-        path.append(int(best_prev[path[-1]]))
-    return path[::-1]
+    rows = torch.arange(n_rows)
+    current = score.argmax(-1)  # each row's tag at its last real position
+    path[rows, (lengths - 1).clamp(min=0)] = current
+    for t in range(width - 1, 0, -1):
+        inside = t < lengths
+        previous = back[t - 1][rows, current]
+        path[:, t - 1] = torch.where(inside, previous, path[:, t - 1])
+        current = torch.where(inside, previous, current)
+    return path

@@ -12,6 +12,7 @@ from omegaconf import OmegaConf
 from govner.data.dataset import describe_data, load_documents
 from govner.data.iob import spans_to_tags
 from govner.data.spans import Document, Span
+from govner.data.validation import ValidationReport
 from govner.metrics import ERROR_KINDS, entity_metrics, format_table, span_errors
 from govner.predictor import SETTINGS_FILE, Predictor
 
@@ -62,24 +63,37 @@ def _span_row(text: str, span: Span) -> dict:
     return {"start": span.start, "end": span.end, "label": span.label, "text": text[span.start : span.end]}
 
 
+def split_documents(model_dir: str | Path, split: str) -> tuple[list[Document], ValidationReport]:
+    """The gold documents of ``split`` (train/dev/test) of the data a model directory was
+    trained on, with the data report of loading them."""
+    model_dir = Path(model_dir)
+    train_cfg = OmegaConf.load(model_dir / "config.yaml")
+    splits = json.loads((model_dir / "splits.json").read_text(encoding="utf-8"))
+    if split not in splits:
+        raise ValueError(f"split must be one of {sorted(splits)}, got {split!r}")
+    sources = set(splits[split]["sources"])
+    docs, report = load_documents(train_cfg.data, model_labels(model_dir))
+    return [d for d in docs if d.source in sources], report
+
+
+def model_labels(model_dir: str | Path) -> tuple[str, ...]:
+    return tuple(json.loads((Path(model_dir) / SETTINGS_FILE).read_text(encoding="utf-8"))["labels"])
+
+
 def evaluate_job(cfg) -> EvaluationResult:
     """``scripts/evaluate.py``: a model directory against ``cfg.data.path``, or against the
     ``cfg.split`` reports of the data it was trained on."""
     model_dir = Path(cfg.model_dir)
-    predictor = Predictor.from_dir(model_dir, batch_size=cfg.batch_size, decoding=cfg.decoding)
-    labels = tuple(json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))["labels"])
+    predictor = Predictor.from_dir(
+        model_dir, batch_size=cfg.batch_size, quantize=cfg.quantize, num_threads=cfg.num_threads, decoding=cfg.decoding
+    )
+    labels = model_labels(model_dir)
     if cfg.data.path:
         docs, report = load_documents(cfg.data, labels)
         what = str(cfg.data.path)
     else:
-        train_cfg = OmegaConf.load(model_dir / "config.yaml")
-        splits = json.loads((model_dir / "splits.json").read_text(encoding="utf-8"))
-        if cfg.split not in splits:
-            raise ValueError(f"split must be one of {sorted(splits)}, got {cfg.split!r}")
-        sources = set(splits[cfg.split]["sources"])
-        docs, report = load_documents(train_cfg.data, labels)
-        docs = [d for d in docs if d.source in sources]
-        what = f"{cfg.split} split of {describe_data(train_cfg.data)}"
+        docs, report = split_documents(model_dir, cfg.split)
+        what = f"{cfg.split} split of {describe_data(OmegaConf.load(model_dir / 'config.yaml').data)}"
     if not docs:
         raise ValueError(f"nothing to evaluate in {what}")
     result = evaluate_documents(predictor, docs, labels)

@@ -1,4 +1,8 @@
-"""Batch inference over report files: stream documents in chunks, write as they come."""
+"""Batch inference over report files: stream documents in chunks, write as they come.
+
+``shard``/``num_shards`` split one input among processes or machines: the documents (and
+failures) found at the input are numbered in order, and shard ``i`` of ``n`` takes those whose
+number is ``i`` modulo ``n``, so the shards cover the input exactly once."""
 
 from __future__ import annotations
 
@@ -48,17 +52,21 @@ def predict_files(
     model_version: str = "govner",
     chunk_chars: int = 200_000,
     labelstudio: dict | None = None,
+    shard: int = 0,
+    num_shards: int = 1,
 ) -> BatchSummary:
-    """Tag every document found at ``input_spec`` and write them to ``output`` in input order.
-    Documents are gathered into chunks of about ``chunk_chars`` characters, so memory stays
-    flat however many files there are."""
+    """Tag every document found at ``input_spec`` (those of ``shard`` when ``num_shards`` > 1) and
+    write them to ``output`` in input order. Documents are gathered into chunks of about
+    ``chunk_chars`` characters, so memory stays flat however many files there are."""
+    if not 0 <= shard < num_shards:
+        raise ValueError(f"shard must be in [0, num_shards); got shard={shard}, num_shards={num_shards}")
     files = resolve_inputs(input_spec)
     summary = BatchSummary(files=len(files))
     writer = make_writer(output_format, output, model_version, **(labelstudio or {}))
     start = time.perf_counter()
     try:
         with tqdm(total=len(files), unit="file", desc="predict") as progress:
-            for chunk in _chunks(files, chunk_chars, summary, progress):
+            for chunk in _chunks(files, chunk_chars, summary, progress, shard, num_shards):
                 for doc, prediction in zip(chunk, predictor.predict([d.text for d in chunk]), strict=True):
                     writer.write(doc, prediction)
                     summary.entities += len(prediction.entities)
@@ -69,12 +77,16 @@ def predict_files(
 
 
 def _chunks(
-    files: list[Path], chunk_chars: int, summary: BatchSummary, progress: tqdm
+    files: list[Path], chunk_chars: int, summary: BatchSummary, progress: tqdm, shard: int, num_shards: int
 ) -> Iterator[list[InputDocument]]:
     chunk: list[InputDocument] = []
     size = 0
+    number = 0
     for path in files:
         for item in read_documents(path):
+            number += 1
+            if (number - 1) % num_shards != shard:
+                continue
             if isinstance(item, InputFailure):
                 log.error("%s: %s", item.source, item.reason)
                 summary.failures.append(item)
@@ -94,7 +106,13 @@ def _chunks(
 def predict_job(cfg) -> int:
     """``scripts/predict.py``; returns the exit status (1 if any input failed)."""
     predictor = Predictor.from_dir(
-        cfg.model_dir, batch_size=cfg.batch_size, max_chars=cfg.max_chars, stride=cfg.stride, decoding=cfg.decoding
+        cfg.model_dir,
+        batch_size=cfg.batch_size,
+        quantize=cfg.quantize,
+        num_threads=cfg.num_threads,
+        max_chars=cfg.max_chars,
+        stride=cfg.stride,
+        decoding=cfg.decoding,
     )
     summary = predict_files(
         predictor,
@@ -104,6 +122,8 @@ def predict_job(cfg) -> int:
         model_version=cfg.model_version or Path(cfg.model_dir).resolve().name,
         chunk_chars=cfg.chunk_chars,
         labelstudio=dict(cfg.labelstudio),
+        shard=cfg.shard,
+        num_shards=cfg.num_shards,
     )
     print(summary)
     print(f"output: {cfg.output} ({cfg.output_format})")

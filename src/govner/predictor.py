@@ -3,6 +3,10 @@
 Documents are cut exactly as in training (sentences, long ones in overlapping windows);
 where windows overlap, each character keeps the prediction of the window in which it
 lies farthest from an edge. Spans come back as document offsets with a confidence score.
+
+Segments of all documents given at once are sorted by length and packed into batches of
+about the same number of tokens (many short sentences, or fewer long ones), so padding and
+per-batch overhead stay small; decoding and merging work on whole arrays, not characters.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-from govner.data.examples import segment
+from govner.data.examples import Segment, segment
 from govner.data.iob import tags_to_spans
-from govner.decoding import DECODERS, allowed_transitions, viterbi
+from govner.decoding import DECODERS, allowed_transitions, batch_viterbi
+from govner.runtime import quantize_int8, set_threads
 
 SETTINGS_FILE = "govner.json"
 
@@ -40,6 +46,9 @@ class DocumentPrediction:
 
 
 class Predictor:
+    """``batch_size`` is the number of full-length windows in a batch; batches of shorter
+    segments hold as many tokens in more rows."""
+
     def __init__(
         self,
         model: PreTrainedModel,
@@ -51,6 +60,8 @@ class Predictor:
     ) -> None:
         if decoding not in DECODERS:
             raise ValueError(f"decoding must be one of {DECODERS}, got {decoding!r}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_chars = max_chars
@@ -61,98 +72,140 @@ class Predictor:
         tags = [self.id2label[i] for i in range(len(self.id2label))]
         self._allowed = allowed_transitions(tags)
         self._can_start = torch.tensor([not t.startswith("I-") for t in tags])
+        self._outside = tags.index("O")
+        ids = {t: i for i, t in enumerate(tags)}
+        # the tag that continues each tag inside a token (O stays O, B-X and I-X go on as I-X)
+        self._inner = np.array([i if t == "O" else ids["I-" + t[2:]] for i, t in enumerate(tags)])
+        self._label = [t[2:] for t in tags]
+        self._is_inside = [t.startswith("I-") for t in tags]
 
     @classmethod
-    def from_dir(cls, model_dir: str | Path, batch_size: int = 32, **overrides) -> Predictor:
-        """Load a model directory written by training (weights, tokenizer, ``govner.json``)."""
+    def from_dir(
+        cls,
+        model_dir: str | Path,
+        batch_size: int = 32,
+        quantize: bool = False,
+        num_threads: int | None = None,
+        **overrides,
+    ) -> Predictor:
+        """Load a model directory written by training (weights, tokenizer, ``govner.json``);
+        ``quantize``: int8 dynamic quantization of the Linear layers; ``num_threads``: torch
+        threads for this process (``None``: one per core)."""
         model_dir = Path(model_dir)
         if not (model_dir / SETTINGS_FILE).exists():
             raise FileNotFoundError(f"{model_dir}: not a govner model directory (no {SETTINGS_FILE})")
         settings = json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
         settings.update({k: v for k, v in overrides.items() if v is not None})
+        set_threads(num_threads)
         model = AutoModelForTokenClassification.from_pretrained(model_dir)
+        if quantize:
+            model = quantize_int8(model)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
         return cls(
             model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings.get("decoding", "argmax")
         )
 
+    def segments(self, texts: Sequence[str]) -> list[tuple[int, Segment]]:
+        """``(document index, segment)`` for every model input of ``texts``, shortest first."""
+        pieces = [(i, seg) for i, text in enumerate(texts) for seg in segment(text, self.max_chars, self.stride)]
+        pieces.sort(key=lambda p: p[1].end - p[1].start)
+        return pieces
+
+    def batches(self, pieces: list[tuple[int, Segment]]) -> Iterator[list[tuple[int, Segment]]]:
+        """Consecutive runs of ``pieces`` (sorted by length) of at most ``batch_size`` full windows'
+        worth of tokens, counting each row at the length of the longest in its batch."""
+        budget = self.batch_size * (self.max_chars + 2)
+        batch: list[tuple[int, Segment]] = []
+        for piece in pieces:
+            width = piece[1].end - piece[1].start + 2  # with [CLS] and [SEP]
+            if batch and (len(batch) + 1) * width > budget:
+                yield batch
+                batch = []
+            batch.append(piece)
+        if batch:
+            yield batch
+
     def predict(self, texts: Sequence[str]) -> list[DocumentPrediction]:
         """Predictions for ``texts``, in order. Pass many texts at once: segments of all of
         them are sorted by length and batched together."""
-        tags = [["O"] * len(t) for t in texts]
-        probs = [[1.0] * len(t) for t in texts]
-        margins = [[-1] * len(t) for t in texts]
-        pieces = [(i, seg) for i, text in enumerate(texts) for seg in segment(text, self.max_chars, self.stride)]
-        pieces.sort(key=lambda p: p[1].end - p[1].start)
-        for batch in _chunks(pieces, self.batch_size):
+        tags = [np.full(len(t), self._outside) for t in texts]
+        probs = [np.ones(len(t)) for t in texts]
+        margins = [np.full(len(t), -1) for t in texts]
+        for batch in self.batches(self.segments(texts)):
             seg_texts = [texts[i][s.start : s.end] for i, s in batch]
             for (i, seg), (seg_tags, seg_probs) in zip(batch, self._tag_segments(seg_texts), strict=True):
-                for k, (tag, prob) in enumerate(zip(seg_tags, seg_probs, strict=True)):
-                    c = seg.start + k
-                    margin = min(k, seg.end - seg.start - 1 - k)
-                    if margin > margins[i][c]:
-                        margins[i][c], tags[i][c], probs[i][c] = margin, tag, prob
-        return [_document_prediction(text, t, p) for text, t, p in zip(texts, tags, probs, strict=True)]
+                k = np.arange(seg.end - seg.start)
+                margin = np.minimum(k, seg.end - seg.start - 1 - k)
+                window = slice(seg.start, seg.end)
+                better = margin > margins[i][window]
+                margins[i][window] = np.where(better, margin, margins[i][window])
+                tags[i][window] = np.where(better, seg_tags, tags[i][window])
+                probs[i][window] = np.where(better, seg_probs, probs[i][window])
+        return [self._document_prediction(text, t, p) for text, t, p in zip(texts, tags, probs, strict=True)]
 
     @torch.inference_mode()
-    def _tag_segments(self, seg_texts: list[str]) -> list[tuple[list[str], list[float]]]:
+    def _tag_segments(self, seg_texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """One tag id and one confidence per character of each segment."""
         enc = self.tokenizer(seg_texts, padding=True, truncation=True, return_offsets_mapping=True, return_tensors="pt")
-        offsets = enc.pop("offset_mapping").tolist()
-        logits = self.model(**enc).logits
-        log_probs = logits.log_softmax(-1)
+        offsets = enc.pop("offset_mapping").numpy()
+        log_probs = self.model(**enc).logits.float().log_softmax(-1)
+        real = offsets[..., 0] < offsets[..., 1]  # tokens with characters: not [CLS], [SEP], padding
+        # real tokens first in each row, in order, so that decoding sees them as one sequence
+        order = torch.from_numpy(np.argsort(~real, axis=1, kind="stable"))
+        log_probs = log_probs.gather(1, order.unsqueeze(-1).expand_as(log_probs))
+        n_real = real.sum(1)
+        lengths = torch.from_numpy(n_real)
+        if self.decoding == "viterbi":
+            ids = batch_viterbi(log_probs, lengths, self._allowed, self._can_start)
+        else:
+            ids = log_probs.argmax(-1)
+        token_probs = log_probs.gather(-1, ids.unsqueeze(-1)).squeeze(-1).exp().numpy()
+        ids, order = ids.numpy(), order.numpy()
         out = []
         for row, text in enumerate(seg_texts):
-            real = [k for k, (start, end) in enumerate(offsets[row]) if start < end]
-            row_log_probs = log_probs[row, real]
-            if self.decoding == "viterbi":
-                ids = viterbi(row_log_probs, self._allowed, self._can_start)
-            else:
-                ids = row_log_probs.argmax(-1).tolist()
-            probs = row_log_probs.exp()[torch.arange(len(ids)), ids].tolist() if ids else []
-            token_tags = [self.id2label[i] for i in ids]
-            out.append(_char_tags(len(text), [offsets[row][k] for k in real], token_tags, probs))
+            n = n_real[row]
+            row_offsets = offsets[row, order[row, :n]]
+            out.append(self._char_tags(len(text), row_offsets, ids[row, :n], token_probs[row, :n]))
         return out
 
+    def _char_tags(
+        self, n_chars: int, offsets: np.ndarray, token_tags: np.ndarray, token_probs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Token tags → one tag per character: a token's first character takes its tag, the rest
+        continue it; characters without a token (whitespace) join an entity they sit inside."""
+        tags = np.full(n_chars, -1)
+        probs = np.ones(n_chars)
+        # the first token at each start wins (NFKC can expand one character into several tokens)
+        starts, first = np.unique(offsets[:, 0], return_index=True)
+        tags[starts] = token_tags[first]
+        probs[starts] = token_probs[first]
+        for k in first[offsets[first, 1] - offsets[first, 0] > 1]:  # tokens of several characters: rare
+            start, end = offsets[k]
+            tags[start + 1 : end] = self._inner[token_tags[k]]
+            probs[start + 1 : end] = token_probs[k]
+        gaps = np.flatnonzero(tags < 0)
+        if gaps.size:
+            for run in np.split(gaps, np.flatnonzero(np.diff(gaps) > 1) + 1):
+                prev = tags[run[0] - 1] if run[0] else self._outside
+                nxt = tags[run[-1] + 1] if run[-1] + 1 < n_chars else self._outside
+                inside = prev != self._outside and self._is_inside[nxt] and self._label[prev] == self._label[nxt]
+                tags[run] = nxt if inside else self._outside
+        return tags, probs
 
-def _char_tags(
-    n_chars: int, offsets: list, token_tags: list[str], token_probs: list[float]
-) -> tuple[list[str], list[float]]:
-    """Token tags → one tag per character: a token's first character takes its tag, the rest
-    continue it; characters without a token (whitespace) join an entity they sit inside."""
-    tags: list[str | None] = [None] * n_chars
-    probs = [1.0] * n_chars
-    for (start, end), tag, prob in zip(offsets, token_tags, token_probs, strict=True):
-        if start == end or tags[start] is not None:
-            continue
-        tags[start] = tag
-        inner = "O" if tag == "O" else "I-" + tag[2:]
-        for c in range(start, end):
-            probs[c] = prob
-            if c > start:
-                tags[c] = inner
-    for c in range(n_chars):
-        if tags[c] is None:
-            nxt = next((t for t in tags[c + 1 :] if t is not None), "O")
-            prev = tags[c - 1] if c else "O"
-            inside = prev != "O" and nxt.startswith("I-") and prev[2:] == nxt[2:]
-            tags[c] = nxt if inside else "O"
-    return tags, probs
-
-
-def _document_prediction(text: str, tags: list[str], probs: list[float]) -> DocumentPrediction:
-    entities = [
-        Entity(
-            s.start, s.end, s.label, text[s.start : s.end], round(sum(probs[s.start : s.end]) / (s.end - s.start), 4)
-        )
-        for s in tags_to_spans(tags)
-    ]
-    score = round(sum(probs) / len(probs), 4) if probs else 1.0
-    return DocumentPrediction(entities, score, round(min(probs, default=1.0), 4))
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+    def _document_prediction(self, text: str, tag_ids: np.ndarray, probs: np.ndarray) -> DocumentPrediction:
+        char_probs = probs.tolist()
+        entities = [
+            Entity(
+                s.start,
+                s.end,
+                s.label,
+                text[s.start : s.end],
+                round(sum(char_probs[s.start : s.end]) / (s.end - s.start), 4),
+            )
+            for s in tags_to_spans([self.id2label[i] for i in tag_ids.tolist()])
+        ]
+        score = round(sum(char_probs) / len(char_probs), 4) if char_probs else 1.0
+        return DocumentPrediction(entities, score, round(min(char_probs, default=1.0), 4))
 
 
 def model_version(model_dir: str | Path) -> str:
