@@ -8,6 +8,7 @@ Needs the domain-pretrained encoder first: python scripts/pretrain.py (→ model
 """
 
 import argparse
+import json
 from pathlib import Path
 
 from govner.ablation import Ablation, project_relative, write_results
@@ -20,9 +21,10 @@ data order, dropout); the data split is the same for all runs. Protocol: `python
 initialization; *domain-pretrained* = `model=pretrained model.name_or_path={pretrained}` (the MLM encoder from
 `scripts/pretrain.py`); *argmax* rows evaluate the same weights with `decoding=argmax` (`scripts/evaluate.py`);
 *self-training* = `scripts/make_silver.py` with the first seed's domain-pretrained model as teacher (confident
-sentences of the corpus reports that hold no gold annotation: {silver}), then the domain-pretrained encoder
+sentences of the corpus reports that hold no gold annotation — {silver}), then the domain-pretrained encoder
 fine-tuned on gold + silver for {student_epochs}.
-Training seconds are wall time on the machine that ran them (2 shared CPU cores here), model MB the weights file."""
+Training seconds are wall time on the machine that ran them (2 CPU cores, shared with other jobs whose load varied
+from run to run: compare them only as a rough cost), model MB the weights file."""
 
 
 def main() -> None:
@@ -47,10 +49,18 @@ def main() -> None:
     if not args.table_only:
         ablation.run_all()
     report = ablation.silver.parent / "silver_report.json"
-    silver = report.read_text(encoding="utf-8").replace("\n", " ") if report.exists() else "not made yet"
+    silver = "not made yet"
+    if report.exists():
+        r = json.loads(report.read_text(encoding="utf-8"))
+        entities = ", ".join(f"{label} {n:,}" for label, n in r["entities"].items())
+        silver = (
+            f"teacher `{r['teacher']}`, {r['reports_read']} reports read ({r['reports_excluded']} with gold excluded), "
+            f"{r['sentences_tagged']:,} sentences tagged, {r['confident']:,} with every character at ≥ {r['threshold']}, "
+            f"{r['kept']:,} kept ({r['kept_with_entities']:,} with entities: {entities})"
+        )
     notes = NOTES.format(
         pretrained=project_relative(args.pretrained.resolve()),
-        silver=f"`{silver}`",
+        silver=silver,
         student_epochs=f"{args.student_epochs} epochs"
         if args.student_epochs
         else "as many optimizer steps as on gold alone",
