@@ -17,6 +17,7 @@ from tqdm import tqdm
 from govner.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
 from govner.outputs import make_writer
 from govner.predictor import Predictor
+from govner.runtime import release_memory
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def predict_files(
                 for doc, prediction in zip(chunk, predictor.predict([d.text for d in chunk]), strict=True):
                     writer.write(doc, prediction)
                     summary.entities += len(prediction.entities)
+                release_memory()
     finally:
         writer.close()
     summary.seconds = time.perf_counter() - start
