@@ -18,6 +18,7 @@ from pathlib import Path
 
 from govner.config import PROJECT_ROOT
 from govner.data.spans import Span
+from govner.generated_sections import write_section
 from govner.labels import ENTITY_LABELS
 from govner.metrics import error_patterns
 
@@ -175,18 +176,12 @@ def write_results(ablation: Ablation, results: Path, notes: str) -> str:
         ),
         None,
     )
-    parts = [START, "", table(ablation), ""]
+    parts = ["", table(ablation), ""]
     if best is not None:
         parts += [f"Most common test mistakes of `{project_relative(best)}`:", ""]
         parts += [f"{i}. {pattern}: {count}" for i, (pattern, count) in enumerate(top_errors(best), 1)]
         parts.append("")
-    parts += [notes, END]
-    section = "\n".join(parts)
-    text = results.read_text(encoding="utf-8") if results.exists() else "# Results\n\n"
-    if START in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
-    else:
-        text = text.rstrip("\n") + "\n\n## Model quality (ablation)\n\n" + section + "\n"
-    results.parent.mkdir(parents=True, exist_ok=True)
-    results.write_text(text, encoding="utf-8")
-    return section
+    parts.append(notes)
+    body = "\n".join(parts)
+    write_section(results, START, END, body, new_file="# Results\n", heading="## Model quality (ablation)\n\n")
+    return f"{START}\n{body}\n{END}"

@@ -34,6 +34,7 @@ from transformers import pipeline
 
 from govner.config import PROJECT_ROOT
 from govner.evaluation import evaluate_documents, model_labels, split_documents
+from govner.generated_sections import write_section
 from govner.inputs import resolve_inputs
 from govner.predictor import Predictor
 from govner.runtime import set_threads
@@ -290,15 +291,7 @@ def write_profile(predictor: Predictor, mode: Mode, texts: Sequence[str], path: 
 
 def write_docs_section(path: Path, section: str) -> None:
     """Put ``section`` between the bench_inference markers of ``path``, keeping the rest of the file."""
-    block = f"{DOCS_START}\n{section.rstrip()}\n{DOCS_END}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    if DOCS_START in text and DOCS_END in text:
-        head, rest = text.split(DOCS_START, 1)
-        text = head + block + rest.split(DOCS_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_section(path, DOCS_START, DOCS_END, section.rstrip(), new_file="# Performance\n")
 
 
 def benchmark_job(cfg) -> dict:

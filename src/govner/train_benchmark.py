@@ -19,6 +19,7 @@ import torch
 from hydra import compose, initialize_config_dir
 
 from govner.config import CONFIG_DIR, PROJECT_ROOT
+from govner.generated_sections import write_section
 
 TRAIN_SCRIPT = PROJECT_ROOT / "scripts" / "train.py"
 DOC_START, DOC_END = "<!-- bench_train:start -->", "<!-- bench_train:end -->"
@@ -226,14 +227,4 @@ def report(rows: list[dict], command: str, machine: str, limits: Limits, batch: 
 def update_doc(path: Path, section: str) -> None:
     """Put ``section`` between the bench_train markers of ``path`` (created, or the markers
     appended, when missing); the rest of the file is left as it is."""
-    block = f"{DOC_START}\n{section}\n{DOC_END}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    start, end = text.find(DOC_START), text.find(DOC_END)
-    if (start == -1) != (end == -1) or end < start:
-        raise ValueError(f"{path}: the markers {DOC_START} and {DOC_END} must both be present, in this order")
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        text = text[:start] + block + text[end + len(DOC_END) :]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_section(path, DOC_START, DOC_END, section, new_file="# Performance\n")
