@@ -71,9 +71,12 @@ def sample_corpus(
     rng = random.Random(seed)
     folders = sorted(p for p in corpus_dir.iterdir() if p.is_dir())
     files = {f.name: sorted(f.glob("*.txt")) for f in folders}
-    sizes = {name: sum(han_count(p.read_text(encoding="utf-8")) for p in fs) for name, fs in files.items()}
+    if n_reports is None:
+        counts = {name: len(fs) for name, fs in files.items()}
+    else:  # folders in proportion to their size in Chinese characters
+        sizes = {name: sum(han_count(p.read_text(encoding="utf-8")) for p in fs) for name, fs in files.items()}
+        counts = allocate(sizes, n_reports)
     picked: list[SampledSentence] = []
-    counts = {name: len(fs) for name, fs in files.items()} if n_reports is None else allocate(sizes, n_reports)
     for folder, k in counts.items():
         pool = [p for p in files[folder] if f"{folder}/{p.name}" not in exclude_sources]
         for path in rng.sample(pool, min(k, len(pool))):
