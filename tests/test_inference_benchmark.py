@@ -36,7 +36,7 @@ def test_benchmark_prints_its_figures_and_regenerates_the_docs(tiny_model, tiny_
             f"corpus={tiny_corpus}",
             "sample_chars=500",
             "repeats=1",
-            "modes=[argmax,argmax+int8]",
+            "modes=[argmax,argmax+int8,argmax+onnx]",
             "f1_split=null",
             "memory_files=[1]",
             f"memory_workdir={tmp_path / 'work'}",
@@ -54,22 +54,33 @@ def test_benchmark_prints_its_figures_and_regenerates_the_docs(tiny_model, tiny_
     assert re.fullmatch(r"ceiling_fraction: \d+\.\d{3}", lines[-2])
     assert float(lines[-1].split()[1]) > 0 and float(lines[-2].split()[1]) > 0
     rows = {line.split("|")[1].strip(): line for line in lines if line.startswith("| ")}
-    for name in ("baseline pipeline", "govner argmax", "govner argmax+int8"):
+    for name in ("baseline pipeline", "govner argmax", "govner argmax+int8", "govner argmax+onnx"):
         chars_per_second = float(rows[name].split("|")[2].replace(",", ""))
         assert chars_per_second > 0, rows[name]
-    assert {name.split(":")[0] for name in rows if name.startswith("ceiling")} == {"ceiling fp32", "ceiling int8"}
+    assert {name.split(":")[0] for name in rows if name.startswith("ceiling")} == {
+        "ceiling fp32",
+        "ceiling int8",
+        "ceiling onnx fp32",
+    }
     assert len(re.findall(r"memory: predict\.py .* peak RSS \d+ MiB", proc.stdout)) == 1
     text = docs.read_text(encoding="utf-8")
     assert text.startswith("# Performance\n\nTraining part.") and text.rstrip().endswith("More.")
     assert "old" not in text and "| govner argmax |" in text and text.count(DOCS_START) == 1
-    assert "What limits the speedup" in text and "int8 is the lever" in text
+    assert "What limits the speedup" in text and "- int8: govner argmax+int8 runs at" in text
+    assert "- onnx fp32: govner argmax+onnx runs at" in text
+    assert re.search(r"govner argmax\+onnx vs govner argmax: entity agreement 1\.0000", proc.stdout)
+    assert re.search(r"fastest mode at equal output: govner argmax(\+onnx)? ", proc.stdout)
     assert "tottime" in (tmp_path / "profile.txt").read_text(encoding="utf-8")
 
 
 def test_modes_parse_and_agreement_counts():
     assert Mode.parse("viterbi+int8") == Mode("viterbi", True) and Mode.parse("argmax").name == "argmax"
-    with pytest.raises(ValueError, match="DECODING"):
-        Mode.parse("argmax+fp16")
+    assert Mode.parse("argmax+onnx+int8") == Mode("argmax", True, "onnx")
+    assert Mode.parse("argmax+onnx").backend == "onnx fp32" and Mode.parse("argmax+onnx").equal_output
+    assert not Mode.parse("viterbi+onnx").equal_output and not Mode.parse("argmax+int8").equal_output
+    for bad in ("argmax+fp16", "argmax+int8+onnx"):
+        with pytest.raises(ValueError, match="DECODING"):
+            Mode.parse(bad)
     a, b = {(0, 0, 2, "UNIT"), (0, 3, 5, "ORG")}, {(0, 0, 2, "UNIT"), (1, 0, 1, "QUANTITY")}
     assert agreement(a, b) == {"both": 1, "reference_only": 1, "other_only": 1, "agreement": 0.5}
 

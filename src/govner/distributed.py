@@ -24,9 +24,16 @@ class RayPredictor:
     """A callable class for ``Dataset.map_batches``: tags the ``text`` column of a batch (rows
     with an ``error`` pass through untagged)."""
 
-    def __init__(self, model_dir: str, batch_size: int = 64, quantize: bool = False, num_threads: int | None = None):
+    def __init__(
+        self,
+        model_dir: str,
+        batch_size: int = 64,
+        quantize: bool = False,
+        num_threads: int | None = None,
+        runtime: str = "torch",
+    ):
         self.predictor = Predictor.from_dir(
-            model_dir, batch_size=batch_size, quantize=quantize, num_threads=num_threads
+            model_dir, batch_size=batch_size, quantize=quantize, num_threads=num_threads, runtime=runtime
         )
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -57,10 +64,12 @@ def predict_reports(
     batch_size: int = 64,
     quantize: bool = False,
     num_threads: int | None = 1,
+    runtime: str = "torch",
 ):
     """A lazy Ray Dataset of the tagged documents at ``input_spec`` (a file, directory or glob):
     ``concurrency`` actors, each tagging ``docs_per_batch`` documents at a time with
-    ``num_threads`` torch threads (give each actor one core; scale out with actors).
+    ``num_threads`` threads (give each actor one core; scale out with actors) on ``runtime``
+    (torch | onnx).
     Write it with ``.write_json(folder)`` or iterate over it."""
     import ray.data
 
@@ -75,6 +84,7 @@ def predict_reports(
                 "batch_size": batch_size,
                 "quantize": quantize,
                 "num_threads": num_threads,
+                "runtime": runtime,
             },
             batch_size=docs_per_batch,
             batch_format="numpy",

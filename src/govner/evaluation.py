@@ -85,7 +85,12 @@ def evaluate_job(cfg) -> EvaluationResult:
     ``cfg.split`` reports of the data it was trained on."""
     model_dir = Path(cfg.model_dir)
     predictor = Predictor.from_dir(
-        model_dir, batch_size=cfg.batch_size, quantize=cfg.quantize, num_threads=cfg.num_threads, decoding=cfg.decoding
+        model_dir,
+        batch_size=cfg.batch_size,
+        quantize=cfg.quantize,
+        runtime=cfg.runtime,
+        num_threads=cfg.num_threads,
+        decoding=cfg.decoding,
     )
     labels = model_labels(model_dir)
     if cfg.data.path:

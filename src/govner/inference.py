@@ -111,6 +111,7 @@ def predict_job(cfg) -> int:
         cfg.model_dir,
         batch_size=cfg.batch_size,
         quantize=cfg.quantize,
+        runtime=cfg.runtime,
         num_threads=cfg.num_threads,
         max_chars=cfg.max_chars,
         stride=cfg.stride,

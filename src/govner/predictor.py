@@ -24,9 +24,11 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 from govner.data.examples import Segment, segment
 from govner.data.iob import tags_to_spans
 from govner.decoding import DECODERS, allowed_transitions, batch_viterbi
+from govner.onnx_runtime import OnnxTokenClassifier
 from govner.runtime import quantize_int8, set_threads
 
 SETTINGS_FILE = "govner.json"
+RUNTIMES = ("torch", "onnx")
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Predictor:
 
     def __init__(
         self,
-        model: PreTrainedModel,
+        model: PreTrainedModel | OnnxTokenClassifier,
         tokenizer: PreTrainedTokenizerBase,
         max_chars: int,
         stride: int,
@@ -86,20 +88,27 @@ class Predictor:
         batch_size: int = 32,
         quantize: bool = False,
         num_threads: int | None = None,
+        runtime: str = "torch",
         **overrides,
     ) -> Predictor:
         """Load a model directory written by training (weights, tokenizer, ``govner.json``);
-        ``quantize``: int8 dynamic quantization of the Linear layers; ``num_threads``: torch
-        threads for this process (``None``: one per core)."""
+        ``quantize``: int8 dynamic quantization of the Linear layers; ``num_threads``: threads
+        for this process (``None``: one per core); ``runtime``: ``torch``, or ``onnx`` for ONNX
+        Runtime on a copy exported once into the model directory."""
         model_dir = Path(model_dir)
         if not (model_dir / SETTINGS_FILE).exists():
             raise FileNotFoundError(f"{model_dir}: not a govner model directory (no {SETTINGS_FILE})")
         settings = json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
         settings.update({k: v for k, v in overrides.items() if v is not None})
-        set_threads(num_threads)
-        model = AutoModelForTokenClassification.from_pretrained(model_dir)
-        if quantize:
-            model = quantize_int8(model)
+        if runtime not in RUNTIMES:
+            raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
+        threads = set_threads(num_threads)
+        if runtime == "onnx":
+            model = OnnxTokenClassifier.from_dir(model_dir, quantize=quantize, num_threads=threads)
+        else:
+            model = AutoModelForTokenClassification.from_pretrained(model_dir)
+            if quantize:
+                model = quantize_int8(model)
         tokenizer = AutoTokenizer.from_pretrained(model_dir)
         return cls(
             model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings.get("decoding", "argmax")
