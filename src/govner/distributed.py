@@ -18,6 +18,7 @@ import numpy as np
 
 from govner.inputs import InputFailure, read_documents, resolve_inputs
 from govner.predictor import Predictor
+from govner.runtime import map_large_allocations
 
 
 class RayPredictor:
@@ -31,7 +32,9 @@ class RayPredictor:
         quantize: bool = False,
         num_threads: int | None = None,
         runtime: str = "torch",
+        mmap_threshold_kib: int | None = 256,
     ):
+        map_large_allocations(mmap_threshold_kib)  # a long-lived actor: keep its memory flat, as predict.py does
         self.predictor = Predictor.from_dir(
             model_dir, batch_size=batch_size, quantize=quantize, num_threads=num_threads, runtime=runtime
         )

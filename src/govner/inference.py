@@ -17,7 +17,7 @@ from tqdm import tqdm
 from govner.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
 from govner.outputs import make_writer
 from govner.predictor import Predictor
-from govner.runtime import release_memory
+from govner.runtime import map_large_allocations, release_memory
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +107,7 @@ def _chunks(
 
 def predict_job(cfg) -> int:
     """``scripts/predict.py``; returns the exit status (1 if any input failed)."""
+    map_large_allocations(cfg.mmap_threshold_kib)
     predictor = Predictor.from_dir(
         cfg.model_dir,
         batch_size=cfg.batch_size,

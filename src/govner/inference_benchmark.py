@@ -37,7 +37,7 @@ from govner.evaluation import evaluate_documents, model_labels, split_documents
 from govner.generated_sections import write_section
 from govner.inputs import resolve_inputs
 from govner.predictor import Predictor
-from govner.runtime import set_threads
+from govner.runtime import map_large_allocations, set_threads
 
 MIB = 2**20
 DOCS_START, DOCS_END = "<!-- bench_inference:start -->", "<!-- bench_inference:end -->"
@@ -213,7 +213,12 @@ def agreement(reference: EntitySet, other: EntitySet) -> dict:
 
 
 def peak_rss_of_prediction(
-    model_dir: str | Path, files: Sequence[Path], mode: Mode, workdir: Path, num_threads: int | None = None
+    model_dir: str | Path,
+    files: Sequence[Path],
+    mode: Mode,
+    workdir: Path,
+    num_threads: int | None = None,
+    mmap_threshold_kib: int | None = None,
 ) -> float:
     """Peak RSS (MiB) of ``scripts/predict.py`` run in a fresh process over ``files``."""
     folder = workdir / f"input-{len(files)}"
@@ -233,6 +238,7 @@ def peak_rss_of_prediction(
             f"quantize={mode.quantize}",
             f"runtime={mode.runtime}",
             f"num_threads={'null' if num_threads is None else num_threads}",
+            f"mmap_threshold_kib={'null' if mmap_threshold_kib is None else mmap_threshold_kib}",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -307,6 +313,7 @@ def benchmark_job(cfg) -> dict:
     """``scripts/bench_inference.py``: print the figures as they come, end with
     ``ceiling_fraction: X`` and ``speedup: Y``, and regenerate the docs section."""
     threads = set_threads(cfg.num_threads)
+    map_large_allocations(cfg.mmap_threshold_kib)
     files = sample_reports(cfg.corpus, cfg.sample_chars, cfg.seed)
     texts = [path.read_text(encoding="utf-8-sig") for path in files]
     chars = sum(len(t) for t in texts)
@@ -380,7 +387,13 @@ def benchmark_job(cfg) -> dict:
             subset = every[:n]
             n_chars = sum(len(p.read_text(encoding="utf-8-sig")) for p in subset)
             memory.append(
-                (len(subset), n_chars, peak_rss_of_prediction(cfg.model_dir, subset, EQUAL, workdir, cfg.num_threads))
+                (
+                    len(subset),
+                    n_chars,
+                    peak_rss_of_prediction(
+                        cfg.model_dir, subset, EQUAL, workdir, cfg.num_threads, cfg.mmap_threshold_kib
+                    ),
+                )
             )
             say(
                 f"memory: predict.py ({EQUAL.name}) over {len(subset)} files, {n_chars:,} characters: "

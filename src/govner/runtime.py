@@ -42,6 +42,20 @@ def _libc() -> ctypes.CDLL | None:
     return libc if libc is not None and hasattr(libc, "malloc_trim") else None
 
 
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+
+
+def map_large_allocations(threshold_kib: int | None) -> None:
+    """Serve every allocation of ``threshold_kib`` KiB or more from its own memory map, given back
+    to the system when freed (glibc ``mallopt(M_MMAP_THRESHOLD)``; nothing elsewhere, nor for
+    ``None``). glibc otherwise raises that threshold as large blocks are freed, after which the
+    activations of varied batch shapes are carved from the heap and fragment it: a long batch run
+    then grows with the number of files."""
+    libc = _libc()
+    if threshold_kib is not None and libc is not None:
+        libc.mallopt(M_MMAP_THRESHOLD, threshold_kib * 1024)
+
+
 def release_memory() -> None:
     """Return freed heap memory to the system (glibc ``malloc_trim``; nothing elsewhere). Between
     chunks of a long run, the activations of varied batch shapes otherwise leave the heap
