@@ -37,7 +37,7 @@ from govner.evaluation import evaluate_documents, model_labels, split_documents
 from govner.generated_sections import write_section
 from govner.inputs import resolve_inputs
 from govner.predictor import Predictor
-from govner.runtime import map_large_allocations, set_threads
+from govner.runtime import set_threads
 
 MIB = 2**20
 DOCS_START, DOCS_END = "<!-- bench_inference:start -->", "<!-- bench_inference:end -->"
@@ -313,7 +313,6 @@ def benchmark_job(cfg) -> dict:
     """``scripts/bench_inference.py``: print the figures as they come, end with
     ``ceiling_fraction: X`` and ``speedup: Y``, and regenerate the docs section."""
     threads = set_threads(cfg.num_threads)
-    map_large_allocations(cfg.mmap_threshold_kib)
     files = sample_reports(cfg.corpus, cfg.sample_chars, cfg.seed)
     texts = [path.read_text(encoding="utf-8-sig") for path in files]
     chars = sum(len(t) for t in texts)
@@ -391,12 +390,13 @@ def benchmark_job(cfg) -> dict:
                     len(subset),
                     n_chars,
                     peak_rss_of_prediction(
-                        cfg.model_dir, subset, EQUAL, workdir, cfg.num_threads, cfg.mmap_threshold_kib
+                        cfg.model_dir, subset, EQUAL, workdir, cfg.num_threads, cfg.memory_mmap_threshold_kib
                     ),
                 )
             )
             say(
-                f"memory: predict.py ({EQUAL.name}) over {len(subset)} files, {n_chars:,} characters: "
+                f"memory: predict.py ({EQUAL.name}, mmap_threshold_kib={cfg.memory_mmap_threshold_kib}) over "
+                f"{len(subset)} files, {n_chars:,} characters: "
                 f"peak RSS {memory[-1][2]:.0f} MiB"
             )
 
