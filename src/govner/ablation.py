@@ -21,6 +21,7 @@ from govner.data.spans import Span
 from govner.generated_sections import write_section
 from govner.labels import ENTITY_LABELS
 from govner.metrics import error_patterns
+from govner.self_training import equal_steps_epochs
 
 START, END = "<!-- ablation:start -->", "<!-- ablation:end -->"
 
@@ -80,7 +81,7 @@ class Ablation:
         """Epochs over gold + silver that take about the optimizer steps of the gold-only run."""
         gold = self.training_info(ROWS[1], seed)
         silver = json.loads((self.silver.parent / "silver_report.json").read_text(encoding="utf-8"))["kept"]
-        return max(1, round(gold["epochs"] * gold["train_examples"] / (gold["train_examples"] + silver)))
+        return equal_steps_epochs(gold["epochs"], gold["train_examples"], silver)
 
     def train(self, training: str, seed: int, overrides: list[str]) -> None:
         out = self.run_dir(training, seed)

@@ -26,7 +26,7 @@ from govner.outputs import labelstudio_task
 from govner.predictor import Predictor
 from govner.sampling import sample_corpus
 
-__all__ = ["SilverReport", "gold_sources", "make_silver", "silver_job", "write_silver"]
+__all__ = ["SilverReport", "equal_steps_epochs", "gold_sources", "make_silver", "silver_job", "write_silver"]
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,7 @@ class SilverReport:
     kept: int = 0
     kept_with_entities: int = 0
     entities: dict[str, int] = field(default_factory=dict)
+    student_epochs: int | None = None  # epochs over gold + silver with the teacher's optimizer steps
 
     def summary(self) -> str:
         return (
@@ -107,6 +108,12 @@ def make_silver(
     return tasks, report
 
 
+def equal_steps_epochs(gold_epochs: float, gold_examples: int, silver_examples: int) -> int:
+    """Epochs over gold + silver that take about the optimizer steps of ``gold_epochs`` over gold
+    alone: the student trains as long as its teacher, so silver is what differs."""
+    return max(1, round(gold_epochs * gold_examples / (gold_examples + silver_examples)))
+
+
 def write_silver(tasks: list[dict], report: SilverReport, output_dir: Path) -> Path:
     """Write ``silver.json`` (Label Studio tasks) and ``silver_report.json``; return the former."""
     output_dir.mkdir(parents=True, exist_ok=True)
@@ -140,7 +147,15 @@ def silver_job(cfg: DictConfig) -> Path:
         cfg.model_version or Path(cfg.teacher).name,
         cfg.max_empty_share,
     )
+    teacher_metrics = Path(cfg.teacher) / "metrics.json"
+    epochs = ""
+    if teacher_metrics.exists():
+        training = json.loads(teacher_metrics.read_text(encoding="utf-8"))["training"]
+        report.student_epochs = equal_steps_epochs(training["epochs"], training["train_examples"], report.kept)
+        epochs = f" trainer.num_train_epochs={report.student_epochs}"
     path = write_silver(tasks, report, Path(cfg.output_dir))
     log.info("%s", report.summary())
-    print(f"silver: {path} ({report.summary()})\ntrain a student: python scripts/train.py data.silver_path={path}")
+    print(
+        f"silver: {path} ({report.summary()})\ntrain a student: python scripts/train.py data.silver_path={path}{epochs}"
+    )
     return path
