@@ -17,7 +17,7 @@ from tqdm import tqdm
 from govner.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
 from govner.outputs import make_writer
 from govner.predictor import Predictor
-from govner.runtime import map_large_allocations, release_memory
+from govner.runtime import map_large_allocations, peak_memory_mib, release_memory
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class BatchSummary:
     characters: int = 0
     entities: int = 0
     seconds: float = 0.0
+    peak_memory_mib: float | None = None
     failures: list[InputFailure] = field(default_factory=list)
 
     @property
@@ -40,6 +41,7 @@ class BatchSummary:
             f"{self.files} files, {self.documents} documents, {self.characters:,} characters, "
             f"{self.entities:,} entities in {self.seconds:.1f}s ({self.chars_per_second:,.0f} chars/s); "
             f"{len(self.failures)} failed"
+            + (f"; peak memory {self.peak_memory_mib:.0f} MiB" if self.peak_memory_mib is not None else "")
         ]
         lines += [f"  FAILED {f.source}: {f.reason}" for f in self.failures]
         return "\n".join(lines)
@@ -75,6 +77,7 @@ def predict_files(
     finally:
         writer.close()
     summary.seconds = time.perf_counter() - start
+    summary.peak_memory_mib = peak_memory_mib()
     return summary
 
 

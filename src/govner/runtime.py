@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import re
 import warnings
 from functools import cache
+from pathlib import Path
 
 import torch
 from transformers import PreTrainedModel
@@ -43,6 +45,18 @@ def _libc() -> ctypes.CDLL | None:
 
 
 M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
+
+
+def peak_memory_mib() -> float | None:
+    """This process's peak resident size so far (``VmHWM``; Linux only, else ``None``). Unlike
+    ``getrusage``'s ``ru_maxrss`` it starts afresh at ``exec``, so a process started from a large
+    parent reports its own peak, not the parent's size at the fork."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else None
 
 
 def map_large_allocations(threshold_kib: int | None) -> None:
