@@ -10,6 +10,8 @@ import logging
 import os
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -86,26 +88,21 @@ def _quantize(fp32: Path, path: Path) -> None:
         root.setLevel(level)
 
 
-class _replacing:
+@contextmanager
+def _replacing(path: Path) -> Iterator[Path]:
     """A temporary path beside ``path`` that replaces it on success: processes sharing a model
     directory never read a half-written file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def __enter__(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.stem}-", suffix=".onnx")
-        os.close(fd)
-        self.tmp = Path(name)
-        return self.tmp
-
-    def __exit__(self, exc_type, *_) -> None:
-        if exc_type is None:
-            self.tmp.chmod(0o644)  # mkstemp makes it private
-            os.replace(self.tmp, self.path)
-        else:
-            self.tmp.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".onnx")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.chmod(0o644)  # mkstemp makes it private
+    os.replace(tmp, path)
 
 
 class OnnxTokenClassifier:
@@ -123,7 +120,7 @@ class OnnxTokenClassifier:
 
     @classmethod
     def from_dir(cls, model_dir: str | Path, quantize: bool = False, num_threads: int | None = None):
-        _ort()
+        _ort()  # fail before exporting, not after
         return cls(onnx_file(model_dir, quantize), AutoConfig.from_pretrained(model_dir), num_threads)
 
     def eval(self) -> OnnxTokenClassifier:

@@ -44,9 +44,6 @@ def _libc() -> ctypes.CDLL | None:
     return libc if libc is not None and hasattr(libc, "malloc_trim") else None
 
 
-M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
-
-
 def peak_memory_mib() -> float | None:
     """This process's peak resident size so far (``VmHWM``; Linux only, else ``None``). Unlike
     ``getrusage``'s ``ru_maxrss`` it starts afresh at ``exec``, so a process started from a large
@@ -57,6 +54,9 @@ def peak_memory_mib() -> float | None:
         return None
     match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
     return int(match.group(1)) / 1024 if match else None
+
+
+M_MMAP_THRESHOLD = -3  # glibc mallopt parameter
 
 
 def map_large_allocations(threshold_kib: int | None) -> None:
