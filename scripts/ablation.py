@@ -11,8 +11,8 @@ import argparse
 import json
 from pathlib import Path
 
-from govner.ablation import Ablation, project_relative, write_results
-from govner.config import PROJECT_ROOT
+from govner.bench.ablation import Ablation, project_relative, write_results
+from govner.paths import PROJECT_ROOT
 
 NOTES = """Test split: the 16 fixed test reports (`annotations/test_reports.txt`), seqeval strict entity level.
 Each cell is the mean ± sample standard deviation over the seeds listed (the seed of the run: initialization,

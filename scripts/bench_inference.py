@@ -3,8 +3,8 @@
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.inference_benchmark import benchmark_job
+from govner.bench.inference import benchmark_job
+from govner.paths import CONFIG_DIR, register_resolvers
 
 register_resolvers()
 

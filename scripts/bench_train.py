@@ -12,8 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from govner.config import PROJECT_ROOT
-from govner.train_benchmark import (
+from govner.bench.training import (
     Limits,
     Setup,
     format_table,
@@ -24,6 +23,7 @@ from govner.train_benchmark import (
     summarize,
     update_doc,
 )
+from govner.paths import PROJECT_ROOT
 
 
 def main() -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
-from govner.annotation_qa import check_annotations, read_accepted, statistics
-from govner.annotations_readme import update_readme
-from govner.data.labelstudio import read_export
+from govner.data.annotation_qa import check_annotations, read_accepted, statistics
+from govner.data.annotations_readme import update_readme
+from govner.data.labelstudio_format import read_export
 from govner.labels import ENTITY_LABELS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -3,8 +3,8 @@
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.evaluation import evaluate_job
+from govner.evaluation.entities import evaluate_job
+from govner.paths import CONFIG_DIR, register_resolvers
 
 register_resolvers()
 

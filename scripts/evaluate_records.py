@@ -4,8 +4,8 @@
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.record_evaluation import evaluate_records_job
+from govner.paths import CONFIG_DIR, register_resolvers
+from govner.records.evaluation import evaluate_records_job
 
 register_resolvers()
 

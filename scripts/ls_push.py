@@ -5,8 +5,8 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
 from govner.labelstudio.push import push_job
+from govner.paths import CONFIG_DIR, register_resolvers
 
 register_resolvers()
 

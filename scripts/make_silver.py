@@ -4,8 +4,8 @@ data (see configs/silver.yaml). Step 2: ``python scripts/train.py data.silver_pa
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.self_training import silver_job
+from govner.paths import CONFIG_DIR, register_resolvers
+from govner.training.self_training import silver_job
 
 register_resolvers()
 

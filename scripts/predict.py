@@ -5,8 +5,8 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.inference import predict_job
+from govner.inference.batch import predict_job
+from govner.paths import CONFIG_DIR, register_resolvers
 
 register_resolvers()
 

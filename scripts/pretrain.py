@@ -3,8 +3,8 @@
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.pretraining import pretrain
+from govner.paths import CONFIG_DIR, register_resolvers
+from govner.training.pretraining import pretrain
 
 register_resolvers()
 

@@ -1,4 +1,4 @@
-"""Draw a pool of sentences to annotate from the corpus (see govner.sampling).
+"""Draw a pool of sentences to annotate from the corpus (see govner.data.sampling).
 
 python scripts/sample_sentences.py --corpus ../shared/corpus --reports 72 --per-report 37 --out pool.jsonl
 """
@@ -7,7 +7,7 @@ import argparse
 import json
 from pathlib import Path
 
-from govner.sampling import sample_corpus, write_jsonl
+from govner.data.sampling import sample_corpus, write_jsonl
 
 
 def main() -> None:

@@ -3,8 +3,8 @@
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.ml_backend import serve
+from govner.labelstudio.ml_backend import serve
+from govner.paths import CONFIG_DIR, register_resolvers
 
 register_resolvers()
 

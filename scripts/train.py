@@ -3,8 +3,8 @@
 import hydra
 from omegaconf import DictConfig
 
-from govner.config import CONFIG_DIR, register_resolvers
-from govner.training import train
+from govner.paths import CONFIG_DIR, register_resolvers
+from govner.training.trainer import train
 
 register_resolvers()
 

@@ -68,9 +68,9 @@ def untrained_model_dir(model_dir: Path) -> Path:
     for tests that need a model directory, not a good model."""
     from transformers import BertConfig, BertForTokenClassification
 
+    from govner.inference.predictor import SETTINGS_FILE
     from govner.labels import ENTITY_LABELS, iob2_tags
-    from govner.predictor import SETTINGS_FILE
-    from govner.tokenization import build_vocab, char_tokenizer
+    from govner.model.tokenization import build_vocab, char_tokenizer
 
     tags = iob2_tags()
     tokenizer = char_tokenizer(build_vocab([plain(m) for m, _ in MARKED]), model_max_length=64)

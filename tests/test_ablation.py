@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from govner.ablation import END, START, Ablation, table, write_results
+from govner.bench.ablation import END, START, Ablation, table, write_results
 from govner.data.spans import Span
-from govner.metrics import error_patterns
+from govner.evaluation.metrics import error_patterns
 
 
 def fake_metrics(micro: float, ind: float) -> dict:

@@ -1,7 +1,7 @@
 from conftest import export_tasks, write_json
 
-from govner.annotation_qa import check_annotations, read_accepted, statistics
-from govner.data.labelstudio import read_export
+from govner.data.annotation_qa import check_annotations, read_accepted, statistics
+from govner.data.labelstudio_format import read_export
 from govner.labels import ENTITY_LABELS
 
 

@@ -3,8 +3,8 @@
 import pytest
 from conftest import CORPUS
 
-from govner.sampling import allocate, sample_corpus
-from govner.sentences import split_sentences
+from govner.data.sampling import allocate, sample_corpus
+from govner.data.sentences import split_sentences
 
 pytestmark = [pytest.mark.corpus, pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus not present")]
 
@@ -35,7 +35,7 @@ def test_allocate_is_proportional_with_at_least_one_each():
 
 
 def test_measured_only_round_draws_numbers_that_are_not_years_from_new_reports():
-    from govner.sampling import _MEASURE
+    from govner.data.sampling import _MEASURE
 
     first = sample_corpus(CORPUS, n_reports=6, per_report=3, seed=1)
     more = sample_corpus(

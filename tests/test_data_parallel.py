@@ -9,7 +9,7 @@ import sys
 import pytest
 from conftest import ROOT
 
-from govner.predictor import Predictor
+from govner.inference.predictor import Predictor
 
 # The bundled annotations, a tenth of the training sentences, the tiny model, two epochs.
 OVERRIDES = ["model=tiny", "trainer=smoke", "data.train_fraction=0.1"]

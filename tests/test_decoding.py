@@ -2,7 +2,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govner.decoding import allowed_transitions, batch_viterbi, viterbi
+from govner.inference.decoding import allowed_transitions, batch_viterbi, viterbi
 from govner.labels import iob2_tags
 
 TAGS = iob2_tags()

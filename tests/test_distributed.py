@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import MARKED, plain, untrained_model_dir
 
-from govner.predictor import Predictor
+from govner.inference.predictor import Predictor
 
 ray = pytest.importorskip("ray")
 
@@ -19,7 +19,7 @@ def local_ray():
 
 @pytest.mark.slow  # starting Ray takes a minute or more on 2 busy cores
 def test_ray_data_tags_every_document_as_the_predictor_does(local_ray, tmp_path):
-    from govner.distributed import predict_reports
+    from govner.inference.distributed import predict_reports
 
     model_dir = untrained_model_dir(tmp_path / "model")
     reports = tmp_path / "reports"

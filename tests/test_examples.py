@@ -1,9 +1,10 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govner.data.examples import document_examples, segment, windows
+from govner.data.examples import document_examples
+from govner.data.segmentation import segment, windows
+from govner.data.sentences import split_sentences
 from govner.data.spans import Document, Span
-from govner.sentences import split_sentences
 
 
 def test_sentences_keep_offsets_and_trim_whitespace():

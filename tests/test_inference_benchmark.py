@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import MARKED, ROOT, plain, untrained_model_dir
 
-from govner.inference_benchmark import DOCS_END, DOCS_START, Mode, agreement, write_docs_section
+from govner.bench.inference import DOCS_END, DOCS_START, Mode, agreement, write_docs_section
 
 
 @pytest.fixture(scope="module")

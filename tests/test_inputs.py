@@ -1,4 +1,4 @@
-from govner.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
+from govner.inference.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
 
 
 def collect(paths):

@@ -8,7 +8,7 @@ import sys
 import pytest
 from conftest import MARKED, ROOT, export_tasks, write_json
 
-from govner.data.labelstudio import read_export
+from govner.data.labelstudio_format import read_export
 from govner.data.validation import validate_tasks
 from govner.labels import ENTITY_LABELS
 

@@ -3,7 +3,7 @@ import json
 import pytest
 from conftest import export_tasks, write_json
 
-from govner.data.labelstudio import ExportFormatError, read_export
+from govner.data.labelstudio_format import ExportFormatError, read_export
 from govner.data.validation import validate_tasks
 from govner.labels import ENTITY_LABELS
 

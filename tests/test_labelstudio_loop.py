@@ -16,12 +16,13 @@ from omegaconf import OmegaConf
 from test_labelstudio_tasks import SCHEMA, StubTagger
 
 from govner.data.dataset import load_documents
-from govner.data.labelstudio import labels_region, read_export
+from govner.data.labelstudio_format import labels_region, read_export
 from govner.data.markup import parse_markup
 from govner.data.offsets import Utf16Offsets
 from govner.data.validation import validate_tasks
 from govner.labelstudio.connection import ensure_project
 from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.pull import project_tasks
 from govner.labelstudio.push import push_units, read_units
 
 pytestmark = pytest.mark.labelstudio
@@ -182,7 +183,7 @@ def test_training_reads_the_project_as_the_pulled_file(labelstudio_server, annot
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", labelstudio_server.api_key)
     data_cfg = OmegaConf.load(ROOT / "configs" / "data" / "labelstudio_export.yaml")
     data_cfg = OmegaConf.merge(data_cfg, {"path": None, "project": "govner loop"})
-    docs, report = load_documents(data_cfg, LABELS)
+    docs, report = load_documents(data_cfg, LABELS, project_tasks(data_cfg))
     assert {d.text: d.spans for d in docs} == {t: sorted(s) for t, s in GOLD.items() if t in {d.text for d in docs}}
     assert len(docs) == len(GOLD) - 2 and report.tasks == len(GOLD) - 1
     assert all("Label Studio project 'govner loop'" in d.origin for d in docs)

@@ -1,19 +1,23 @@
 """Label Studio tasks without a server: labeling interface, units, uncertainty order, offsets."""
 
+import subprocess
+import sys
+
 import pytest
 from conftest import ROOT
 from label_studio_sdk.label_interface import LabelInterface
 from omegaconf import OmegaConf
 
 from govner.data.dataset import load_documents
-from govner.data.labelstudio import parse_export
+from govner.data.labelstudio_format import parse_export
 from govner.data.offsets import Utf16Offsets
 from govner.data.validation import validate_tasks
-from govner.inputs import InputDocument
+from govner.inference.inputs import InputDocument
+from govner.inference.predictor import DocumentPrediction, Entity
 from govner.labelstudio.connection import LabelStudioSetupError
 from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.pull import project_tasks
 from govner.labelstudio.tasks import Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
-from govner.predictor import DocumentPrediction, Entity
 
 SCHEMA = OmegaConf.load(ROOT / "configs" / "label_schema.yaml")
 # Emoji and CJK Extension B take two UTF-16 code units; full-width digits; mixed punctuation.
@@ -109,6 +113,23 @@ def test_task_without_a_model_has_no_prediction():
     assert task == {"data": {"text": "没有模型。", "source": "a/r.txt", "offset": 0}}
 
 
+def test_training_from_a_file_does_not_import_the_labelstudio_client():
+    code = (
+        "import sys; import govner.data.dataset, govner.training.trainer, govner.inference.batch; "
+        "bad = sorted(m for m in sys.modules if m.startswith(('label_studio_sdk', 'govner.labelstudio'))); "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_files_do_not_answer_for_a_project():
+    data_cfg = OmegaConf.merge(
+        OmegaConf.load(ROOT / "configs" / "data" / "labelstudio_export.yaml"), {"path": None, "project": "govner"}
+    )
+    with pytest.raises(ValueError, match="project_tasks"):
+        load_documents(data_cfg, tuple(SCHEMA.labels))
+
+
 def test_training_from_a_project_needs_the_server_in_the_environment(monkeypatch):
     monkeypatch.delenv("LABEL_STUDIO_URL", raising=False)
     monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
@@ -116,4 +137,4 @@ def test_training_from_a_project_needs_the_server_in_the_environment(monkeypatch
         OmegaConf.load(ROOT / "configs" / "data" / "labelstudio_export.yaml"), {"path": None, "project": "govner"}
     )
     with pytest.raises(LabelStudioSetupError, match="LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY"):
-        load_documents(data_cfg, tuple(SCHEMA.labels))
+        project_tasks(data_cfg)

@@ -4,8 +4,8 @@ from hypothesis import strategies as st
 
 from govner.data.markup import parse_markup
 from govner.data.spans import Span
-from govner.linker import Record, link
-from govner.normalize import Kind
+from govner.records.linker import Record, link
+from govner.records.normalize import Kind
 
 
 def records(marked: str) -> list[Record]:

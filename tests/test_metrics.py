@@ -1,8 +1,8 @@
 import pytest
 
 from govner.data.spans import Span
+from govner.evaluation.metrics import entity_metrics, format_table, span_errors
 from govner.labels import ENTITY_LABELS
-from govner.metrics import entity_metrics, format_table, span_errors
 
 
 def test_entity_metrics_contract_shape_and_strict_matching():

@@ -14,12 +14,12 @@ from fastapi.testclient import TestClient
 from label_studio_sdk.label_interface import LabelInterface
 
 from govner.data.offsets import Utf16Offsets
-from govner.inputs import InputDocument
+from govner.inference.inputs import InputDocument
+from govner.inference.predictor import Predictor, model_version
+from govner.inference.writers import labelstudio_task
 from govner.labels import iob2_tags
-from govner.ml_backend import LabelingTarget, create_app, model_labels
-from govner.outputs import labelstudio_task
-from govner.predictor import Predictor, model_version
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.labelstudio.ml_backend import LabelingTarget, create_app, model_labels
+from govner.model.tokenization import build_vocab, char_tokenizer
 
 TAGS = iob2_tags()
 VERSION = "rules@20260101T000000"

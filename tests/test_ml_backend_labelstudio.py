@@ -21,11 +21,11 @@ from labelstudio_server import LabelStudioServer
 from test_ml_backend import CONFIG, DEFAULT, TEXT, VERSION, expected_spans, rule_predictor
 
 from govner.data.offsets import Utf16Offsets
+from govner.inference.predictor import SETTINGS_FILE, Predictor, model_version
 from govner.labels import iob2_tags
-from govner.ml_backend import create_app
-from govner.modeling import scratch_config
-from govner.predictor import SETTINGS_FILE, Predictor, model_version
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.labelstudio.ml_backend import create_app
+from govner.model.modeling import scratch_config
+from govner.model.tokenization import build_vocab, char_tokenizer
 
 pytestmark = pytest.mark.labelstudio
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govner.normalize import (
+from govner.records.normalize import (
     Kind,
     UnitParts,
     is_target,

@@ -8,10 +8,10 @@ import torch
 from conftest import MARKED, plain, untrained_model_dir
 from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-from govner.predictor import Predictor
+from govner.inference.predictor import Predictor
 
 pytest.importorskip("onnxruntime")
-from govner.onnx_runtime import OnnxTokenClassifier, onnx_file  # noqa: E402
+from govner.inference.onnx_model import OnnxTokenClassifier, onnx_file  # noqa: E402
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 import csv
 import json
 
-from govner.inputs import InputDocument
-from govner.outputs import RECORD_COLUMNS, make_writer
-from govner.predictor import DocumentPrediction, Entity
+from govner.inference.inputs import InputDocument
+from govner.inference.predictor import DocumentPrediction, Entity
+from govner.inference.writers import RECORD_COLUMNS, make_writer
 
 
 def prediction(text, marks):

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
+from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
-from govner.predictor import Predictor
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.model.tokenization import build_vocab, char_tokenizer
 
 TAGS = iob2_tags()
 

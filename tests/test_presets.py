@@ -3,7 +3,7 @@
 import pytest
 from hydra import compose, initialize_config_dir
 
-from govner.config import CONFIG_DIR, register_resolvers
+from govner.paths import CONFIG_DIR, register_resolvers
 
 PRESETS = {
     "bert-base-chinese": "bert-base-chinese",

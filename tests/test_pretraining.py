@@ -5,7 +5,7 @@ import json
 from conftest import MARKED, export_tasks, write_json
 from test_integration import EXTRA, run
 
-from govner.pretraining import corpus_segments, word_offsets
+from govner.training.pretraining import corpus_segments, word_offsets
 
 
 def test_corpus_segments_and_whole_word_offsets(tmp_path):

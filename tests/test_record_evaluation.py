@@ -5,10 +5,10 @@ import sys
 import pytest
 from conftest import ROOT, export_tasks, write_json
 
-from govner.data.gold_records import GoldRecordError, load_gold_records
 from govner.data.markup import parse_markup
 from govner.data.spans import Document
-from govner.record_evaluation import Row, linker_on_gold_spans, match_records, score_records
+from govner.records.evaluation import Row, linker_on_gold_spans, match_records, score_records
+from govner.records.gold import GoldRecordError, load_gold_records
 
 GDP = "全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]，增长[[3.0|QUANTITY]][[%|UNIT]]。"
 TWICE = "其中[[进口|INDICATOR]]增长[[17.1|QUANTITY]][[%|UNIT]]；对RCEP贸易伙伴[[进出口|INDICATOR]]增长[[17.1|QUANTITY]][[%|UNIT]]。"

@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from govner.runtime import peak_memory_mib
+from govner.inference.cpu import peak_memory_mib
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc and /proc are Linux's")
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gl
 # free every other block, and print the resident size that remains.
 FRAGMENT = """
 import sys, numpy as np
-from govner.runtime import map_large_allocations
+from govner.inference.cpu import map_large_allocations
 map_large_allocations(None if sys.argv[1] == "default" else int(sys.argv[1]))
 big = np.ones(8 * 2**20 // 8); del big
 blocks = [np.ones(2**20 // 8 + k) for k in range(300)]

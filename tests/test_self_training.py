@@ -10,12 +10,12 @@ import torch
 from conftest import export_tasks, write_json
 from omegaconf import OmegaConf
 
-from govner.config import CONFIG_DIR
 from govner.data.dataset import prepare_data
+from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
-from govner.predictor import Predictor
-from govner.self_training import equal_steps_epochs, make_silver, write_silver
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.model.tokenization import build_vocab, char_tokenizer
+from govner.paths import CONFIG_DIR
+from govner.training.self_training import equal_steps_epochs, make_silver, write_silver
 
 TAGS = iob2_tags()
 LABELS = ("INDICATOR", "QUANTITY", "UNIT", "ORG")

@@ -5,7 +5,7 @@ import json
 import pytest
 from test_predictor import predictor
 
-from govner.inference import predict_files
+from govner.inference.batch import predict_files
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-from govner.features import IGNORE, token_labels
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.model.features import IGNORE, token_labels
+from govner.model.tokenization import build_vocab, char_tokenizer
 
 
 def tokenizer(texts=("全年地区生产总值亿元增长",)):

@@ -9,8 +9,8 @@ from conftest import ROOT, export_tasks, write_json
 from test_integration import EXTRA, MARKED
 from transformers import TrainerControl, TrainerState, TrainingArguments
 
-from govner.train_benchmark import DOC_END, DOC_START, Setup, format_table, time_to_f1, update_doc
-from govner.training_clock import TrainingClock
+from govner.bench.training import DOC_END, DOC_START, Setup, format_table, time_to_f1, update_doc
+from govner.training.clock import TrainingClock
 
 
 def test_setups_are_parsed_and_launched():

@@ -2,7 +2,7 @@ import copy
 
 import pytest
 
-from govner.data.labelstudio import RawAnnotation, RawTask
+from govner.data.labelstudio_format import RawAnnotation, RawTask
 from govner.data.spans import Span
 from govner.data.validation import DataValidationError, resolve_policy, validate_tasks
 from govner.labels import ENTITY_LABELS

@@ -1,1 +1,1 @@
-"""Data flow: Label Studio export → validated documents → character examples → features."""
+"""Annotations in: the Label Studio task format, validation, sentences and segmentation, character examples, the split."""

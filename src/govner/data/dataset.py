@@ -1,21 +1,21 @@
-"""From a Label Studio export to a ``datasets.DatasetDict`` of character examples."""
+"""From Label Studio tasks to validated documents, split by report, and a ``datasets.DatasetDict``
+of character examples. Tasks come from export files here; tasks of a live project are read by
+:func:`govner.labelstudio.pull.project_tasks` and passed in, so this module never talks to a server."""
 
 from __future__ import annotations
 
 import logging
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
-from datasets import Dataset, DatasetDict
+from datasets import DatasetDict
 
-from govner.data.examples import CharExample, document_examples
-from govner.data.labelstudio import read_export
+from govner.data.examples import examples_dataset
+from govner.data.labelstudio_format import RawTask, read_export
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
 from govner.data.validation import ValidationReport, validate_tasks
-from govner.labelstudio.connection import connect
-from govner.labelstudio.pull import export_project
 
 log = logging.getLogger(__name__)
 
@@ -36,14 +36,23 @@ def describe_data(data_cfg) -> str:
     return f"Label Studio project {project!r}" if project is not None else str(data_cfg.path)
 
 
-def load_documents(data_cfg, labels: tuple[str, ...]) -> tuple[list[Document], ValidationReport]:
-    """Validated documents from the export file(s) at ``data_cfg.path``, or, when ``data_cfg.project``
-    is set, from that Label Studio project (server and token from the environment)."""
+def read_tasks(data_cfg) -> list[RawTask]:
+    """The tasks of the export file(s) at ``data_cfg.path``."""
     if data_cfg.get("project") is not None:
-        export = export_project(connect(), data_cfg.project)
-        tasks = export.tasks(data_cfg.text_field, data_cfg.source_field)
-    else:
-        tasks = read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+        raise ValueError(
+            f"data.project={data_cfg.project!r}: the tasks of a Label Studio project are read by "
+            "govner.labelstudio.pull.project_tasks(data_cfg) and passed in as tasks="
+        )
+    return read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+
+
+def load_documents(
+    data_cfg, labels: tuple[str, ...], tasks: list[RawTask] | None = None
+) -> tuple[list[Document], ValidationReport]:
+    """Validated documents of ``tasks`` (default: the export file(s) at ``data_cfg.path``), with
+    the validation policy of ``data_cfg``."""
+    if tasks is None:
+        tasks = read_tasks(data_cfg)
     docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=data_cfg.use_predictions)
     log.info("%s: %s", describe_data(data_cfg), report.summary())
     for problem in report.skipped:
@@ -52,7 +61,7 @@ def load_documents(data_cfg, labels: tuple[str, ...]) -> tuple[list[Document], V
 
 
 def load_silver(data_cfg, labels: tuple[str, ...], held_out: set[str]) -> list[Document]:
-    """Silver documents (teacher predictions, see :mod:`govner.self_training`) for training only.
+    """Silver documents (teacher predictions, see :mod:`govner.training.self_training`) for training only.
     Raises if any comes from a dev or test report: held-out reports must never leak into training."""
     tasks = read_export(data_cfg.silver_path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
     docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=True)
@@ -67,15 +76,10 @@ def load_silver(data_cfg, labels: tuple[str, ...], held_out: set[str]) -> list[D
     return docs
 
 
-def examples_dataset(docs: list[Document], max_chars: int, stride: int) -> Dataset:
-    rows = [asdict(ex) for doc in docs for ex in document_examples(doc, max_chars, stride)]
-    columns = [f for f in CharExample.__dataclass_fields__]
-    return Dataset.from_dict({c: [r[c] for r in rows] for c in columns})
-
-
-def prepare_data(data_cfg, labels: tuple[str, ...]) -> PreparedData:
-    """Read, validate, split by report and segment, as configured in ``data_cfg``."""
-    docs, report = load_documents(data_cfg, labels)
+def prepare_data(data_cfg, labels: tuple[str, ...], tasks: list[RawTask] | None = None) -> PreparedData:
+    """Validate ``tasks`` (default: the export file(s) at ``data_cfg.path``), split by report and
+    segment, as configured in ``data_cfg``."""
+    docs, report = load_documents(data_cfg, labels, tasks)
     split_cfg = data_cfg.split
     test_file = split_cfg.get("test_reports_file")
     test_sources = read_sources(test_file) if test_file and Path(test_file).exists() else None

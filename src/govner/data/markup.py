@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from govner.data.labelstudio import labels_region
+from govner.data.labelstudio_format import labels_region
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Span
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from govner.data.labelstudio import RawAnnotation, RawTask
+from govner.data.labelstudio_format import RawAnnotation, RawTask
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Document, Span
 

@@ -1,2 +1,2 @@
-"""Label Studio round trip against a live server: labeling interface, push (tasks with
-pre-annotations, most uncertain first), pull (export through the training validator)."""
+"""Label Studio: labeling interface, push (pre-annotated tasks, most uncertain first), pull (export
+through the training validator), the ML backend; the task format itself is :mod:`govner.data.labelstudio_format`."""

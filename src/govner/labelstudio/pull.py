@@ -10,7 +10,7 @@ from pathlib import Path
 
 from label_studio_sdk import LabelStudio
 
-from govner.data.labelstudio import RawTask, parse_export
+from govner.data.labelstudio_format import RawTask, parse_export
 from govner.data.spans import Document
 from govner.data.validation import DataValidationError, ValidationReport, validate_tasks
 from govner.labelstudio.connection import connect, get_project
@@ -35,6 +35,12 @@ def export_project(client: LabelStudio, project: str | int) -> ProjectExport:
     found = get_project(client, project)
     raw = b"".join(client.projects.exports.download_sync(found.id, export_type="JSON", download_all_tasks=False))
     return ProjectExport(found.id, found.title, json.loads(raw))
+
+
+def project_tasks(data_cfg) -> list[RawTask]:
+    """The tasks of the Label Studio project ``data_cfg.project`` (server and token from the
+    environment), read as :func:`govner.data.dataset.load_documents` reads export files."""
+    return export_project(connect(), data_cfg.project).tasks(data_cfg.text_field, data_cfg.source_field)
 
 
 def default_output(directory: str | Path, export: ProjectExport) -> Path:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from label_studio_sdk import LabelStudio
 
-from govner.data.labelstudio import read_export
-from govner.inputs import InputFailure, read_documents, resolve_inputs
+from govner.data.labelstudio_format import read_export
+from govner.inference.inputs import InputFailure, read_documents, resolve_inputs
+from govner.inference.predictor import Predictor, model_version
 from govner.labelstudio.connection import connect, ensure_project
 from govner.labelstudio.interface import labeling_config
 from govner.labelstudio.tasks import Tagger, Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
-from govner.predictor import Predictor, model_version
 
 log = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from govner.inputs import InputDocument
-from govner.outputs import prediction_result
-from govner.predictor import DocumentPrediction
-from govner.sentences import split_paragraphs, split_sentences
+from govner.data.sentences import split_paragraphs, split_sentences
+from govner.inference.inputs import InputDocument
+from govner.inference.predictor import DocumentPrediction
+from govner.inference.writers import prediction_result
 
 UNITS = ("sentence", "paragraph")
 

@@ -16,12 +16,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from govner.config import PROJECT_ROOT
 from govner.data.spans import Span
+from govner.evaluation.metrics import error_patterns
 from govner.generated_sections import write_section
 from govner.labels import ENTITY_LABELS
-from govner.metrics import error_patterns
-from govner.self_training import equal_steps_epochs
+from govner.paths import PROJECT_ROOT
+from govner.training.self_training import equal_steps_epochs
 
 START, END = "<!-- ablation:start -->", "<!-- ablation:end -->"
 

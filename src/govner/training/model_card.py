@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govner.metrics import format_table
+from govner.evaluation.metrics import format_table
 
 
 def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: dict, metrics: dict) -> None:
@@ -40,7 +40,7 @@ def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: 
         "```",
         "",
         "```python",
-        "from govner.predictor import Predictor",
+        "from govner.inference.predictor import Predictor",
         f'predictor = Predictor.from_dir("{model_dir}")',
         'predictor.predict(["全年地区生产总值717.11亿元，增长3.0%。"])[0].entities',
         "```",

@@ -13,7 +13,7 @@ from transformers import (
     PreTrainedTokenizerBase,
 )
 
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.model.tokenization import build_vocab, char_tokenizer
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from govner.sentences import split_sentences
+from govner.data.sentences import split_sentences
 
 _NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:个|家|项|所|座|条|人|名|亿|万|倍|批|次)")
 # A digit run that is not a year, date or ordinal: almost always a measured quantity.

@@ -27,7 +27,7 @@ measures, by these rules in order:
 A value written without its unit before a list partner that has one takes that unit
 (高于全省26.2和17.5个百分点). Every record takes the ORG spans of its list item (the text
 between ；), e.g. （牵头单位：区教育局）; when its item names none, those of the items that
-hold no QUANTITY. Target cues (今年, 力争, …; see :func:`govner.normalize.is_target`) are
+hold no QUANTITY. Target cues (今年, 力争, …; see :func:`govner.records.normalize.is_target`) are
 read in the sentence before the value, but not inside indicator names (人均预期寿命).
 Clauses end at ，；。！？： and line breaks outside spans; 、 joins list items inside a clause.
 """
@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from govner.data.spans import Span
-from govner.normalize import Kind, Value, change_sign, normalize, split_unit, target_cues
+from govner.records.normalize import Kind, Value, change_sign, normalize, split_unit, target_cues
 
 __all__ = ["Record", "link"]
 

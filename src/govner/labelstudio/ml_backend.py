@@ -25,8 +25,8 @@ from label_studio_sdk.label_interface import LabelInterface
 from label_studio_sdk.label_interface.interface import LabelStudioXMLSyntaxErrorSentryIgnored, LSConfigParseException
 from pydantic import BaseModel, ConfigDict, Field
 
-from govner.outputs import prediction_result
-from govner.predictor import Predictor, model_version
+from govner.inference.predictor import Predictor, model_version
+from govner.inference.writers import prediction_result
 
 log = logging.getLogger(__name__)
 

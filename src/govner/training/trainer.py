@@ -29,14 +29,14 @@ from transformers import (
 )
 
 from govner.data.dataset import describe_data, prepare_data
-from govner.evaluation import evaluate_documents
-from govner.features import IGNORE, tokenize_examples
+from govner.evaluation.entities import evaluate_documents
+from govner.evaluation.metrics import entity_metrics, format_table
+from govner.inference.predictor import SETTINGS_FILE, Predictor
 from govner.labels import iob2_tags
-from govner.metrics import entity_metrics, format_table
-from govner.model_card import write_model_card
-from govner.modeling import build_model
-from govner.predictor import SETTINGS_FILE, Predictor
-from govner.training_clock import TrainingClock
+from govner.model.features import IGNORE, tokenize_examples
+from govner.model.modeling import build_model
+from govner.training.clock import TrainingClock
+from govner.training.model_card import write_model_card
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Score indicator records (:func:`govner.linker.link`) against hand-made gold records.
+"""Score indicator records (:func:`govner.records.linker.link`) against hand-made gold records.
 
 A predicted record matches a gold record of the same sentence when their identity agrees:
 indicator, ``value_text`` and where the value starts (a value written twice is two values).
@@ -22,11 +22,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from govner.data.dataset import load_documents
-from govner.data.gold_records import GoldSentence, load_gold_records
 from govner.data.spans import Span
+from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
-from govner.linker import Record, link
-from govner.predictor import Predictor
+from govner.records.gold import GoldSentence, load_gold_records
+from govner.records.linker import Record, link
 
 __all__ = [
     "FIELDS",

@@ -21,11 +21,11 @@ import numpy as np
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
 
-from govner.data.examples import Segment, segment
 from govner.data.iob import tags_to_spans
-from govner.decoding import DECODERS, allowed_transitions, batch_viterbi
-from govner.onnx_runtime import OnnxTokenClassifier
-from govner.runtime import quantize_int8, set_threads
+from govner.data.segmentation import Segment, segment
+from govner.inference.cpu import quantize_int8, set_threads
+from govner.inference.decoding import DECODERS, allowed_transitions, batch_viterbi
+from govner.inference.onnx_model import OnnxTokenClassifier
 
 SETTINGS_FILE = "govner.json"
 RUNTIMES = ("torch", "onnx")

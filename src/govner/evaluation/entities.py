@@ -13,8 +13,8 @@ from govner.data.dataset import describe_data, load_documents
 from govner.data.iob import spans_to_tags
 from govner.data.spans import Document, Span
 from govner.data.validation import ValidationReport
-from govner.metrics import ERROR_KINDS, entity_metrics, format_table, span_errors
-from govner.predictor import SETTINGS_FILE, Predictor
+from govner.evaluation.metrics import ERROR_KINDS, entity_metrics, format_table, span_errors
+from govner.inference.predictor import SETTINGS_FILE, Predictor
 
 
 @dataclass

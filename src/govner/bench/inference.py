@@ -32,12 +32,12 @@ import psutil
 import torch
 from transformers import pipeline
 
-from govner.config import PROJECT_ROOT
-from govner.evaluation import evaluate_documents, model_labels, split_documents
+from govner.evaluation.entities import evaluate_documents, model_labels, split_documents
 from govner.generated_sections import write_section
-from govner.inputs import resolve_inputs
-from govner.predictor import Predictor
-from govner.runtime import set_threads
+from govner.inference.cpu import set_threads
+from govner.inference.inputs import resolve_inputs
+from govner.inference.predictor import Predictor
+from govner.paths import PROJECT_ROOT
 
 MIB = 2**20
 DOCS_START, DOCS_END = "<!-- bench_inference:start -->", "<!-- bench_inference:end -->"

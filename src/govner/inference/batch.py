@@ -14,10 +14,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from govner.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
-from govner.outputs import make_writer
-from govner.predictor import Predictor
-from govner.runtime import map_large_allocations, peak_memory_mib, release_memory
+from govner.inference.cpu import map_large_allocations, peak_memory_mib, release_memory
+from govner.inference.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
+from govner.inference.predictor import Predictor
+from govner.inference.writers import make_writer
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from govner.data.spans import Document, Span
-from govner.normalize import Kind
+from govner.records.normalize import Kind
 
 __all__ = ["RECORD_FIELDS", "GoldRecordError", "GoldSentence", "RecordProblem", "load_gold_records"]
 

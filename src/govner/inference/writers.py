@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from govner.data.labelstudio import labels_region
+from govner.data.labelstudio_format import labels_region
 from govner.data.offsets import Utf16Offsets
+from govner.data.sentences import split_sentences
 from govner.data.spans import Span
-from govner.inputs import InputDocument
-from govner.linker import link
-from govner.predictor import DocumentPrediction, Entity
-from govner.sentences import split_sentences
+from govner.inference.inputs import InputDocument
+from govner.inference.predictor import DocumentPrediction, Entity
+from govner.records.linker import link
 
 
 class PredictionWriter(Protocol):

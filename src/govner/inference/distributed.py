@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from govner.inputs import InputFailure, read_documents, resolve_inputs
-from govner.predictor import Predictor
-from govner.runtime import map_large_allocations
+from govner.inference.cpu import map_large_allocations
+from govner.inference.inputs import InputFailure, read_documents, resolve_inputs
+from govner.inference.predictor import Predictor
 
 
 class RayPredictor:

@@ -18,8 +18,8 @@ from pathlib import Path
 import torch
 from hydra import compose, initialize_config_dir
 
-from govner.config import CONFIG_DIR, PROJECT_ROOT
 from govner.generated_sections import write_section
+from govner.paths import CONFIG_DIR, PROJECT_ROOT
 
 TRAIN_SCRIPT = PROJECT_ROOT / "scripts" / "train.py"
 DOC_START, DOC_END = "<!-- bench_train:start -->", "<!-- bench_train:end -->"

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from omegaconf import DictConfig
 
-from govner.data.labelstudio import read_export
+from govner.data.labelstudio_format import read_export
+from govner.data.sampling import sample_corpus
 from govner.data.split import read_sources
-from govner.inputs import InputDocument
-from govner.outputs import labelstudio_task
-from govner.predictor import Predictor
-from govner.sampling import sample_corpus
+from govner.inference.inputs import InputDocument
+from govner.inference.predictor import Predictor
+from govner.inference.writers import labelstudio_task
 
 __all__ = ["SilverReport", "equal_steps_epochs", "gold_sources", "make_silver", "silver_job", "write_silver"]
 

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from govner.data.labelstudio import RawTask
+from govner.data.labelstudio_format import RawTask
 from govner.data.spans import Document, Span
 from govner.data.validation import DataValidationError, Problem, validate_tasks
 

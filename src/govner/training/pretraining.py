@@ -22,9 +22,9 @@ from transformers import (
 )
 from transformers.trainer_utils import get_last_checkpoint
 
-from govner.data.examples import segment
-from govner.modeling import scratch_config
-from govner.tokenization import build_vocab, char_tokenizer
+from govner.data.segmentation import segment
+from govner.model.modeling import scratch_config
+from govner.model.tokenization import build_vocab, char_tokenizer
 
 log = logging.getLogger(__name__)
 

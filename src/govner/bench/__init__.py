@@ -1,0 +1,1 @@
+"""Developer tooling: inference and training benchmarks, the model-quality ablation, the machine they ran on."""

@@ -1,0 +1,1 @@
+"""Command-line entry points: the Hydra jobs behind ``govner <command>`` and scripts/*.py, and their structured configs."""

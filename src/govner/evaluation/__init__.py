@@ -1,0 +1,1 @@
+"""Entity-level evaluation: seqeval metrics, span errors, a predictor scored on gold documents."""
