@@ -1,18 +1,6 @@
-"""Inference benchmark: ``python scripts/bench_inference.py model_dir=DIR [sample_chars=N]`` (see configs/bench_inference.yaml)."""
+"""``govner bench-inference``: inference throughput benchmark (configs/bench_inference.yaml). A thin shim: the command lives in govner.cli.bench_inference."""
 
-import hydra
-from omegaconf import DictConfig
-
-from govner.bench.inference import benchmark_job
-from govner.paths import CONFIG_DIR, register_resolvers
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="bench_inference", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    benchmark_job(cfg)
-
+from govner.cli.bench_inference import main
 
 if __name__ == "__main__":
     main()

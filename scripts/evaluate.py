@@ -1,18 +1,6 @@
-"""Evaluate a model directory: ``python scripts/evaluate.py model_dir=DIR [data.path=EXPORT] [output_dir=OUT]``."""
+"""``govner evaluate``: score a model directory on its test split or an export (configs/evaluate.yaml). A thin shim: the command lives in govner.cli.evaluate."""
 
-import hydra
-from omegaconf import DictConfig
-
-from govner.evaluation.entities import evaluate_job
-from govner.paths import CONFIG_DIR, register_resolvers
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="evaluate", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    evaluate_job(cfg)
-
+from govner.cli.evaluate import main
 
 if __name__ == "__main__":
     main()

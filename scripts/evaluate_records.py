@@ -1,19 +1,6 @@
-"""Evaluate the indicator-record linker against gold records:
-``python scripts/evaluate_records.py [gold=FILE] [model_dir=DIR] [output_dir=OUT]``."""
+"""``govner evaluate-records``: score indicator records against gold records (configs/evaluate_records.yaml). A thin shim: the command lives in govner.cli.evaluate_records."""
 
-import hydra
-from omegaconf import DictConfig
-
-from govner.paths import CONFIG_DIR, register_resolvers
-from govner.records.evaluation import evaluate_records_job
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="evaluate_records", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    evaluate_records_job(cfg)
-
+from govner.cli.evaluate_records import main
 
 if __name__ == "__main__":
     main()

@@ -1,19 +1,6 @@
-"""Self-training, step 1: a teacher tags unlabeled reports; confident sentences become silver
-data (see configs/silver.yaml). Step 2: ``python scripts/train.py data.silver_path=...``."""
+"""``govner make-silver``: self-training: a teacher's confident sentences as silver data (configs/silver.yaml). A thin shim: the command lives in govner.cli.make_silver."""
 
-import hydra
-from omegaconf import DictConfig
-
-from govner.paths import CONFIG_DIR, register_resolvers
-from govner.training.self_training import silver_job
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="silver", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    silver_job(cfg)
-
+from govner.cli.make_silver import main
 
 if __name__ == "__main__":
     main()

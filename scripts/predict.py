@@ -1,22 +1,6 @@
-"""Batch inference: ``python scripts/predict.py model_dir=DIR input=PATH output=OUT.jsonl``."""
+"""``govner predict``: tag report files: entities, Label Studio tasks or records (configs/predict.yaml). A thin shim: the command lives in govner.cli.predict."""
 
-import sys
-
-import hydra
-from omegaconf import DictConfig
-
-from govner.inference.batch import predict_job
-from govner.paths import CONFIG_DIR, register_resolvers
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="predict", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    status = predict_job(cfg)
-    if status:
-        sys.exit(status)
-
+from govner.cli.predict import main
 
 if __name__ == "__main__":
     main()

@@ -1,18 +1,6 @@
-"""Label Studio ML backend: ``python scripts/serve_ml_backend.py model_dir=DIR [port=9090]``."""
+"""``govner serve``: serve a model as a Label Studio ML backend (configs/serve.yaml). A thin shim: the command lives in govner.cli.serve_ml_backend."""
 
-import hydra
-from omegaconf import DictConfig
-
-from govner.labelstudio.ml_backend import serve
-from govner.paths import CONFIG_DIR, register_resolvers
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="serve", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    serve(cfg)
-
+from govner.cli.serve_ml_backend import main
 
 if __name__ == "__main__":
     main()

@@ -1,36 +1,6 @@
-"""Tabulate the metrics of several model directories (e.g. a Hydra sweep):
+"""``govner summarize-runs``: tabulate the metrics of several model directories. A thin shim: the command lives in govner.cli.summarize_runs."""
 
-python scripts/summarize_runs.py models/curve-sweep/*  [--split test]
-"""
-
-import argparse
-import json
-from pathlib import Path
-
-from govner.labels import ENTITY_LABELS
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("model_dirs", nargs="+", type=Path)
-    parser.add_argument("--split", default="test")
-    args = parser.parse_args()
-    header = ["run", "overrides", "train ex.", "seconds", *ENTITY_LABELS, "micro F1"]
-    print("| " + " | ".join(header) + " |\n|" + "---|" * len(header))
-    for model_dir in sorted(args.model_dirs):
-        metrics_file = model_dir / "metrics.json"
-        if not metrics_file.exists():
-            continue
-        metrics = json.loads(metrics_file.read_text())
-        overrides_file = model_dir / ".hydra" / "overrides.yaml"
-        overrides = (
-            " ".join(line[2:] for line in overrides_file.read_text().splitlines()) if overrides_file.exists() else ""
-        )
-        m, training = metrics[args.split], metrics["training"]
-        cells = [model_dir.name, overrides, str(training["train_examples"]), f"{training['seconds']:.0f}"]
-        cells += [f"{m['per_type'][label]['f1']:.3f}" for label in ENTITY_LABELS] + [f"{m['overall']['f1']:.3f}"]
-        print("| " + " | ".join(cells) + " |")
-
+from govner.cli.summarize_runs import main
 
 if __name__ == "__main__":
     main()

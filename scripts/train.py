@@ -1,19 +1,6 @@
-"""Train a tagger: ``python scripts/train.py [overrides]`` (see configs/train.yaml)."""
+"""``govner train``: fine-tune a tagger and write its model directory (configs/train.yaml). A thin shim: the command lives in govner.cli.train."""
 
-import hydra
-from omegaconf import DictConfig
-
-from govner.paths import CONFIG_DIR, register_resolvers
-from govner.training.trainer import train
-
-register_resolvers()
-
-
-@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
-def main(cfg: DictConfig) -> float:
-    metrics = train(cfg)
-    return metrics["dev"]["overall"]["f1"]
-
+from govner.cli.train import main
 
 if __name__ == "__main__":
     main()

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from labelstudio_server import labelstudio_server  # noqa: F401  (session fixture: a real Label Studio server)
-
-from govner.data.markup import labelstudio_task
+from markup import annotated_task
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -42,7 +41,7 @@ MARKED = [
 
 def export_tasks(rows: list[tuple[str, str]] = MARKED, start_id: int = 1) -> list[dict]:
     return [
-        labelstudio_task(start_id + i, marked, {"source": f"report_{src}.txt"}, annotation_id=100 + i)
+        annotated_task(start_id + i, marked, {"source": f"report_{src}.txt"}, annotation_id=100 + i)
         for i, (marked, src) in enumerate(rows)
     ]
 
@@ -68,8 +67,8 @@ def untrained_model_dir(model_dir: Path) -> Path:
     for tests that need a model directory, not a good model."""
     from transformers import BertConfig, BertForTokenClassification
 
-    from govner.inference.predictor import SETTINGS_FILE
     from govner.labels import ENTITY_LABELS, iob2_tags
+    from govner.model.model_dir import SETTINGS_FILE
     from govner.model.tokenization import build_vocab, char_tokenizer
 
     tags = iob2_tags()

@@ -11,6 +11,7 @@ from conftest import MARKED, ROOT, export_tasks, write_json
 from govner.data.labelstudio_format import read_export
 from govner.data.validation import validate_tasks
 from govner.labels import ENTITY_LABELS
+from govner.model.model_dir import ModelDir
 
 # More sentences for the tiny run: the fixture set again, with distinct openings, in more reports.
 OPENINGS = ["今年", "去年", "上半年", "一季度", "前三季度"]
@@ -140,7 +141,8 @@ def test_predict_contract_and_bad_files(trained):
     tasks = read_export(ls_out)
     docs, report = validate_tasks(tasks, ENTITY_LABELS, use_predictions=True)
     assert report.used == 1
-    assert tasks[0].predictions[0].model_version == "model"
+    # stamped as ls_push and the ML backend stamp it
+    assert tasks[0].predictions[0].model_version == ModelDir(model_dir).version()
     expected = [(e["start"], e["end"], e["label"]) for e in rows[1]["entities"]]
     assert [(s.start, s.end, s.label) for s in docs[0].spans] == expected
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 from conftest import MARKED, ROOT
+from markup import parse_markup
 from omegaconf import OmegaConf
 from test_labelstudio_tasks import SCHEMA, StubTagger
 
 from govner.data.dataset import load_documents
 from govner.data.labelstudio_format import labels_region, read_export
-from govner.data.markup import parse_markup
 from govner.data.offsets import Utf16Offsets
 from govner.data.validation import validate_tasks
 from govner.labelstudio.connection import ensure_project

@@ -17,7 +17,7 @@ from govner.inference.predictor import DocumentPrediction, Entity
 from govner.labelstudio.connection import LabelStudioSetupError
 from govner.labelstudio.interface import labeling_config
 from govner.labelstudio.pull import project_tasks
-from govner.labelstudio.tasks import Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
+from govner.labelstudio.tasks import Unit, rank_by_uncertainty, report_source, report_units, unit_task
 
 SCHEMA = OmegaConf.load(ROOT / "configs" / "label_schema.yaml")
 # Emoji and CJK Extension B take two UTF-16 code units; full-width digits; mixed punctuation.
@@ -93,7 +93,7 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
         position = start + len(surface)
         entities.append(Entity(start, position, label, surface, 0.8))
     entities.append(Entity(HARD.index("区教育局"), HARD.index("区教育局") + 4, "ORG", "区教育局", 0.6))
-    task = labelstudio_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35), "m@1")
+    task = unit_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35), "m@1")
     prediction = task["predictions"][0]
     assert (prediction["model_version"], prediction["score"]) == ("m@1", 0.35)
     assert task["data"] == {"text": HARD, "source": "a/r.txt", "offset": 7, "uncertainty": 0.65}
@@ -109,7 +109,7 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
 
 
 def test_task_without_a_model_has_no_prediction():
-    task = labelstudio_task(Unit("没有模型。", "a/r.txt", 0), None, "")
+    task = unit_task(Unit("没有模型。", "a/r.txt", 0), None, "")
     assert task == {"data": {"text": "没有模型。", "source": "a/r.txt", "offset": 0}}
 
 

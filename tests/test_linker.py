@@ -1,8 +1,8 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markup import parse_markup
 
-from govner.data.markup import parse_markup
 from govner.data.spans import Span
 from govner.records.linker import Record, link
 from govner.records.normalize import Kind

@@ -15,10 +15,11 @@ from label_studio_sdk.label_interface import LabelInterface
 
 from govner.data.offsets import Utf16Offsets
 from govner.inference.inputs import InputDocument
-from govner.inference.predictor import Predictor, model_version
-from govner.inference.writers import labelstudio_task
+from govner.inference.predictor import Predictor
+from govner.inference.writers import document_task
 from govner.labels import iob2_tags
-from govner.labelstudio.ml_backend import LabelingTarget, create_app, model_labels
+from govner.labelstudio.ml_backend import LabelingTarget, create_app
+from govner.model.model_dir import ModelDir
 from govner.model.tokenization import build_vocab, char_tokenizer
 
 TAGS = iob2_tags()
@@ -125,7 +126,7 @@ def test_predictions_equal_the_pre_annotations_written_for_label_studio(client):
     response = client.post("/predict", json={"tasks": [{"id": 1, "data": {"text": TEXT}}], "label_config": CONFIG})
     live = response.json()["results"][0]
     prediction = rule_predictor().predict([TEXT])[0]
-    task = labelstudio_task(InputDocument("d", "r.txt", TEXT), prediction, VERSION, "label", "text")
+    task = document_task(InputDocument("d", "r.txt", TEXT), prediction, VERSION, "label", "text")
     offline = task["predictions"][0]
     strip = lambda result: [{k: v for k, v in r.items() if k != "id"} for r in result]  # noqa: E731
     assert strip(live["result"]) == strip(offline["result"]) and live["score"] == offline["score"]
@@ -213,7 +214,7 @@ def test_webhook_events_are_acknowledged(client):
 
 
 def test_model_labels_and_version_come_from_the_model(tmp_path: Path):
-    assert model_labels(rule_predictor()) == ["INDICATOR", "QUANTITY", "UNIT", "ORG"]
+    assert rule_predictor().labels == ["INDICATOR", "QUANTITY", "UNIT", "ORG"]
     model_dir = tmp_path / "run-3"
     model_dir.mkdir()
     weights = model_dir / "model.safetensors"
@@ -221,4 +222,4 @@ def test_model_labels_and_version_come_from_the_model(tmp_path: Path):
     stamp = time.mktime((2026, 3, 1, 8, 30, 5, 0, 0, -1))
     os.utime(weights, (stamp, stamp))
     expected = time.strftime("%Y%m%dT%H%M%S", time.gmtime(stamp))
-    assert model_version(model_dir) == f"run-3@{expected}"
+    assert ModelDir(model_dir).version() == f"run-3@{expected}"

@@ -21,9 +21,10 @@ from labelstudio_server import LabelStudioServer
 from test_ml_backend import CONFIG, DEFAULT, TEXT, VERSION, expected_spans, rule_predictor
 
 from govner.data.offsets import Utf16Offsets
-from govner.inference.predictor import SETTINGS_FILE, Predictor, model_version
+from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
 from govner.labelstudio.ml_backend import create_app
+from govner.model.model_dir import SETTINGS_FILE, ModelDir
 from govner.model.modeling import scratch_config
 from govner.model.tokenization import build_vocab, char_tokenizer
 
@@ -170,7 +171,7 @@ def test_the_serve_script_serves_a_saved_model_to_label_studio(labelstudio_serve
         backend_url = f"http://127.0.0.1:{port}"
         wait_for_backend(f"{backend_url}/health", process, log)
         project, backend = project_with_backend(labelstudio_server, backend_url, "script")
-        assert labelstudio_server.client.ml.get(backend.id).model_version == model_version(model_dir)
+        assert labelstudio_server.client.ml.get(backend.id).model_version == ModelDir(model_dir).version()
         texts = [TEXT, "全市规模以上工业增加值增长５．２％，新增市场主体1.13万户。" * 2]
         labelstudio_server.client.projects.import_tasks(id=project.id, request=[{"data": {"text": t}} for t in texts])
         labelstudio_server.client.actions.create(
@@ -180,7 +181,7 @@ def test_the_serve_script_serves_a_saved_model_to_label_studio(labelstudio_serve
         tasks = sorted(labelstudio_server.client.tasks.list(project=project.id), key=lambda t: t.id)
         for text, task, want in zip(texts, tasks, expected, strict=True):
             (prediction,) = labelstudio_server.client.predictions.list(task=task.id)
-            assert prediction.model_version == model_version(model_dir)
+            assert prediction.model_version == ModelDir(model_dir).version()
             assert prediction.score == pytest.approx(want.min_score)
             assert regions(prediction.result) == utf16(text, [(e.start, e.end, e.label) for e in want.entities])
         assert any(expected[1].entities), "the untrained model predicts no span: the comparison shows nothing"

@@ -1,8 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
+from markup import parse_markup, to_markup
 
 from govner.data.iob import spans_to_tags, tags_to_spans
-from govner.data.markup import parse_markup, to_markup
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Span
 from govner.labels import ENTITY_LABELS, iob2_tags
@@ -65,8 +65,7 @@ def test_markup_round_trip(case, data):
 
 def test_markup_rejects_unknown_labels_and_unclosed_marks():
     import pytest
-
-    from govner.data.markup import MarkupError
+    from markup import MarkupError
 
     with pytest.raises(MarkupError, match="unknown label 'PERSON'"):
         parse_markup("[[张三|PERSON]]", ENTITY_LABELS)

@@ -3,7 +3,7 @@
 import pytest
 from hydra import compose, initialize_config_dir
 
-from govner.paths import CONFIG_DIR, register_resolvers
+from govner.cli.config import CONFIG_DIR, register_configs
 
 PRESETS = {
     "bert-base-chinese": "bert-base-chinese",
@@ -14,7 +14,7 @@ PRESETS = {
 
 @pytest.mark.parametrize(("preset", "hub_name"), PRESETS.items())
 def test_preset_sets_hub_name_and_fine_tuning_defaults(preset, hub_name, tmp_path):
-    register_resolvers()
+    register_configs()
     with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
         cfg = compose("train", overrides=[f"model={preset}"], return_hydra_config=False)
         assert cfg.model.name_or_path == hub_name

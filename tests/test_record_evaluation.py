@@ -4,8 +4,8 @@ import sys
 
 import pytest
 from conftest import ROOT, export_tasks, write_json
+from markup import parse_markup
 
-from govner.data.markup import parse_markup
 from govner.data.spans import Document
 from govner.records.evaluation import Row, linker_on_gold_spans, match_records, score_records
 from govner.records.gold import GoldRecordError, load_gold_records

@@ -18,7 +18,7 @@ def test_setups_are_parsed_and_launched():
     for bad in ("2", "0x1", "2x", "two"):
         with pytest.raises(ValueError, match="PROCESSESxTHREADS"):
             Setup.parse(bad)
-    assert Setup(1, 2).command(["a=1"])[1:] == [str(ROOT / "scripts" / "train.py"), "a=1"]
+    assert Setup(1, 2).command(["a=1"])[1:] == ["-m", "govner.cli.train", "a=1"]  # what govner train runs
     assert "torch.distributed.run" in Setup(2, 1).command([]) and "--nproc_per_node=2" in Setup(2, 1).command([])
 
 

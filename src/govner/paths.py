@@ -1,17 +1,23 @@
-"""Hydra helpers shared by the entry points."""
+"""Where things are: the Hydra configs shipped inside the package, and the project directory that
+relative paths in them start from (the checkout when govner runs from one, else
+``$GOVNER_PROJECT_ROOT`` or the working directory of an installed package)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from omegaconf import OmegaConf
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CONFIG_DIR = str(PROJECT_ROOT / "configs")
+PACKAGE_DIR = Path(__file__).resolve().parent
+CONFIG_DIR = str(PACKAGE_DIR / "configs")
 
 
-def register_resolvers() -> None:
-    """``${project_root:}`` resolves to the repository root, so relative paths in configs do
-    not depend on the directory a script is started from."""
-    if not OmegaConf.has_resolver("project_root"):
-        OmegaConf.register_new_resolver("project_root", lambda: str(PROJECT_ROOT))
+def _project_root() -> Path:
+    if os.environ.get("GOVNER_PROJECT_ROOT"):
+        return Path(os.environ["GOVNER_PROJECT_ROOT"]).resolve()
+    checkout = PACKAGE_DIR.parents[1]  # src/govner → the repository root
+    if (checkout / "pyproject.toml").is_file() and (checkout / "src" / "govner").is_dir():
+        return checkout
+    return Path.cwd()
+
+
+PROJECT_ROOT = _project_root()

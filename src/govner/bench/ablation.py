@@ -1,7 +1,7 @@
 """The model-quality ablation: scratch → domain-pretrained → + constrained decoding →
 + self-training, each over several seeds, on the fixed test reports.
 
-Every step is a plain run of the project's own scripts (train, evaluate, make_silver) in a
+Every step is a plain run of the project's own commands (govner train, evaluate, make-silver) in a
 subprocess, so the table measures exactly what users run. Runs whose outputs exist are not
 repeated: the ablation can be stopped and resumed, and ``--table-only`` rebuilds the table.
 """
@@ -63,13 +63,15 @@ class Ablation:
         for seed in self.seeds:
             self.train("scratch", seed, [])
             if not (self.pretrained / "config.json").exists():
-                raise FileNotFoundError(f"{self.pretrained}: no pretrained encoder; run python scripts/pretrain.py")
+                raise FileNotFoundError(
+                    f"{self.pretrained}: no pretrained encoder; run govner pretrain (scripts/pretrain.py)"
+                )
             pretrained = ["model=pretrained", f"model.name_or_path={self.pretrained}"]
             self.train("pretrained", seed, pretrained)
             if not self.silver.exists():  # one silver set, from the first seed's pretrained model
                 teacher = self.run_dir("pretrained", self.seeds[0])
                 _script(
-                    "make_silver.py", [f"teacher={teacher}", f"output_dir={self.silver.parent}"] + self.silver_overrides
+                    "make_silver", [f"teacher={teacher}", f"output_dir={self.silver.parent}"] + self.silver_overrides
                 )
             epochs = self.student_epochs or self.equal_steps_epochs(seed)
             student = [*pretrained, f"data.silver_path={self.silver}", f"trainer.num_train_epochs={epochs}"]
@@ -88,7 +90,7 @@ class Ablation:
         if (out / "metrics.json").exists():
             return
         _script(
-            "train.py",
+            "train",
             [f"run_name=ablation-{training}-s{seed}", f"seed={seed}", f"hydra.run.dir={out}", "decoding=viterbi"]
             + overrides
             + self.train_overrides,
@@ -97,7 +99,7 @@ class Ablation:
     def evaluate_argmax(self, training: str, seed: int) -> None:
         out = self.run_dir(training, seed) / "eval-test-argmax"
         if not (out / "metrics.json").exists():
-            _script("evaluate.py", [f"model_dir={out.parent}", "split=test", "decoding=argmax", f"output_dir={out}"])
+            _script("evaluate", [f"model_dir={out.parent}", "split=test", "decoding=argmax", f"output_dir={out}"])
 
     def metrics(self, row: Row, seed: int) -> dict | None:
         run = self.run_dir(row.training, seed)
@@ -112,7 +114,8 @@ class Ablation:
 
 
 def _script(name: str, overrides: list[str]) -> None:
-    command = [sys.executable, str(PROJECT_ROOT / "scripts" / name), *overrides]
+    """Run the command ``govner <name>`` (scripts/<name>.py) in a fresh process."""
+    command = [sys.executable, "-m", f"govner.cli.{name}", *overrides]
     print("+", " ".join(command), flush=True)
     subprocess.run(command, check=True, cwd=PROJECT_ROOT)
 

@@ -15,7 +15,6 @@ import ctypes
 import io
 import logging
 import os
-import platform
 import pstats
 import random
 import re
@@ -32,12 +31,13 @@ import psutil
 import torch
 from transformers import pipeline
 
-from govner.evaluation.entities import evaluate_documents, model_labels, split_documents
+from govner.bench.machine import Machine, load_average
+from govner.evaluation.entities import evaluate_documents, split_documents
 from govner.generated_sections import write_section
 from govner.inference.cpu import set_threads
 from govner.inference.inputs import resolve_inputs
 from govner.inference.predictor import Predictor
-from govner.paths import PROJECT_ROOT
+from govner.model.model_dir import ModelDir
 
 MIB = 2**20
 DOCS_START, DOCS_END = "<!-- bench_inference:start -->", "<!-- bench_inference:end -->"
@@ -220,7 +220,7 @@ def peak_rss_of_prediction(
     num_threads: int | None = None,
     mmap_threshold_kib: int | None = None,
 ) -> float:
-    """Peak RSS (MiB) of ``scripts/predict.py`` run in a fresh process over ``files``, as it reports it."""
+    """Peak RSS (MiB) of ``govner predict`` run in a fresh process over ``files``, as it reports it."""
     folder = workdir / f"input-{len(files)}"
     folder.mkdir(parents=True, exist_ok=True)
     for k, path in enumerate(files):  # links, not copies: the corpus stays where it is
@@ -230,7 +230,8 @@ def peak_rss_of_prediction(
     proc = subprocess.run(
         [
             sys.executable,
-            str(PROJECT_ROOT / "scripts" / "predict.py"),
+            "-m",
+            "govner.cli.predict",
             f"model_dir={Path(model_dir).resolve()}",
             f"input={folder}",
             f"output={workdir / f'output-{len(files)}.jsonl'}",
@@ -253,24 +254,6 @@ def peak_rss_of_prediction(
     if peak is None:
         raise RuntimeError(f"predict.py over {len(files)} files did not report its peak memory:\n{output[-2000:]}")
     return float(peak.group(1))
-
-
-def machine_description() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        names = re.findall(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
-        cpu = names[0] if names else cpu
-    except OSError:
-        pass
-    memory = psutil.virtual_memory().total / 2**30
-    return (
-        f"{cpu}, {len(os.sched_getaffinity(0))} cores usable, {memory:.0f} GiB RAM; "
-        f"torch {torch.__version__}, {torch.get_num_threads()} threads"
-    )
-
-
-def load_average() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def gold_documents(model_dir: str | Path, split: str) -> list:
@@ -312,9 +295,30 @@ def write_docs_section(path: Path, section: str) -> None:
     write_section(path, DOCS_START, DOCS_END, section.rstrip(), new_file="# Performance\n")
 
 
-def benchmark_job(cfg) -> dict:
-    """``scripts/bench_inference.py``: print the figures as they come, end with
-    ``ceiling_fraction: X`` and ``speedup: Y``, and regenerate the docs section."""
+@dataclass
+class InferenceBenchmark:
+    """What to measure (configs/bench_inference.yaml explains each field)."""
+
+    model_dir: str
+    corpus: str
+    sample_chars: int = 1_000_000
+    seed: int = 0
+    repeats: int = 3
+    batch_size: int = 64
+    num_threads: int | None = None
+    modes: list[str] = field(default_factory=lambda: ["argmax", "viterbi"])
+    baseline_on_segments: bool = True
+    f1_split: str | None = "test"
+    memory_files: list[int] = field(default_factory=list)
+    memory_workdir: str = "/tmp/govner-bench-inference"
+    memory_mmap_threshold_kib: int | None = 256
+    profile: str | None = None
+    docs: str | None = None
+
+
+def run_benchmark(cfg: InferenceBenchmark) -> dict:
+    """Print the figures as they come, end with ``ceiling_fraction: X`` and ``speedup: Y``, and
+    regenerate the docs section."""
     threads = set_threads(cfg.num_threads)
     files = sample_reports(cfg.corpus, cfg.sample_chars, cfg.seed)
     texts = [path.read_text(encoding="utf-8-sig") for path in files]
@@ -323,7 +327,7 @@ def benchmark_job(cfg) -> dict:
     if EQUAL not in modes:
         raise ValueError(f"modes must include {EQUAL.name!r}: the mode compared with the pipeline at equal output")
     say = _printer()
-    say(f"machine: {machine_description()}")
+    say(f"machine: {Machine.here().line()}")
     say(f"load average at start: {load_average()}")
     say(f"model: {cfg.model_dir}; sample: {len(files)} reports, {chars:,} characters (seed {cfg.seed})")
 
@@ -378,7 +382,7 @@ def benchmark_job(cfg) -> dict:
     for mode in modes if gold else []:
         predictor = predictors[mode.backend]
         predictor.decoding = mode.decoding
-        f1[mode] = evaluate_documents(predictor, gold, model_labels(cfg.model_dir)).metrics["overall"]["f1"]
+        f1[mode] = evaluate_documents(predictor, gold, ModelDir(cfg.model_dir).labels()).metrics["overall"]["f1"]
 
     memory = []
     if cfg.memory_files:

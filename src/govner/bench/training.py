@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import re
 import subprocess
 import sys
@@ -15,13 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import torch
-from hydra import compose, initialize_config_dir
-
+from govner.bench.machine import load_average
 from govner.generated_sections import write_section
-from govner.paths import CONFIG_DIR, PROJECT_ROOT
+from govner.paths import PROJECT_ROOT
 
-TRAIN_SCRIPT = PROJECT_ROOT / "scripts" / "train.py"
+TRAIN_MODULE = "govner.cli.train"  # what `govner train` and scripts/train.py run
 DOC_START, DOC_END = "<!-- bench_train:start -->", "<!-- bench_train:end -->"
 
 
@@ -48,7 +45,7 @@ class Setup:
         launcher = [sys.executable]
         if self.processes > 1:
             launcher += ["-m", "torch.distributed.run", "--standalone", f"--nproc_per_node={self.processes}"]
-        return [*launcher, str(TRAIN_SCRIPT), *overrides]
+        return [*launcher, "-m", TRAIN_MODULE, *overrides]
 
 
 @dataclass(frozen=True)
@@ -68,13 +65,6 @@ class Limits:
             f"trainer.stop_after_seconds={value(self.max_seconds)}",
             f"trainer.stop_at_f1={self.target_f1}",
         ]
-
-
-def global_batch_size(overrides: list[str]) -> int:
-    """The configured training batch (per process in a one-process run)."""
-    with initialize_config_dir(config_dir=CONFIG_DIR, version_base="1.3"):
-        cfg = compose("train", overrides=overrides)
-    return int(cfg.trainer.per_device_train_batch_size)
 
 
 def run_setup(setup: Setup, overrides: list[str], limits: Limits, batch: int, workdir: Path) -> dict:
@@ -171,28 +161,8 @@ def _ratio(numerator, denominator) -> str:
     return "–" if not numerator or not denominator else f"{numerator / denominator:.2f}"
 
 
-def machine_description() -> str:
-    """CPU count and model, memory, load, Python and torch versions and default threads."""
-    cpuinfo = Path("/proc/cpuinfo")
-    models = re.findall(r"^model name\s*:\s*(.+)$", cpuinfo.read_text(), re.M) if cpuinfo.exists() else []
-    meminfo = Path("/proc/meminfo")
-    mem = re.search(r"^MemTotal:\s*(\d+) kB", meminfo.read_text(), re.M) if meminfo.exists() else None
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return "\n".join(
-        [
-            f"- CPU: {usable} usable core(s) (`nproc`), {models[0] if models else platform.processor() or 'unknown'}",
-            f"- RAM: {int(mem[1]) / 1024**2:.1f} GiB" if mem else "- RAM: unknown",
-            f"- Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads by default), {platform.system()} {platform.release()}",
-            f"- load average (1, 5, 15 min) when the benchmark started: {_load()}",
-        ]
-    )
-
-
-def _load() -> str:
-    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-
-
 def report(rows: list[dict], command: str, machine: str, limits: Limits, batch: int) -> str:
+    sep = ", "
     """The Markdown section: how it was run, on what, the table, how to read it."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return "\n".join(
@@ -218,7 +188,7 @@ def report(rows: list[dict], command: str, machine: str, limits: Limits, batch: 
             "checkpoints excluded); dev F1 is the Trainer's entity F1 on the dev windows after each epoch, and "
             "s to dev F1 the wall time from the start of training to the first epoch reaching it, evaluations "
             "included (dev F1 does not rise steadily, so this also depends on where the threshold falls). "
-            f"The CPU is shared with other jobs (load average when the benchmark ended: {_load()}), so "
+            f"The CPU is shared with other jobs (load average when the benchmark ended: {load_average(sep)}), so "
             "figures are noisy: compare rows of one run, not runs of different days.",
         ]
     )

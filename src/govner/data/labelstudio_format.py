@@ -1,11 +1,16 @@
-"""Read Label Studio exports: the full JSON export and JSON_MIN, from a file or directory."""
+"""The Label Studio task format, both ways: reading exports (the full JSON export and JSON_MIN, from
+a file or directory), and building the ``labels`` regions, predictions and tasks govner sends to
+Label Studio (push, the ML backend, ``output_format=labelstudio``, silver data). Offsets in Label
+Studio are UTF-16 code units; govner's are code points."""
 
 from __future__ import annotations
 
 import json
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from govner.data.offsets import Utf16Offsets
 
@@ -160,4 +165,55 @@ def labels_region(
             "text": text[start:end],
             "labels": [label],
         },
+    }
+
+
+class ScoredSpan(Protocol):
+    """A predicted entity: ``[start, end)`` in code points, its label and confidence."""
+
+    start: int
+    end: int
+    label: str
+    score: float
+
+
+def prediction_result(text: str, entities: Iterable[ScoredSpan], from_name: str, to_name: str) -> list[dict]:
+    """The ``result`` of a Label Studio prediction: one ``labels`` region per entity, with its
+    score, offsets in UTF-16 code units."""
+    offsets = Utf16Offsets(text)
+    return [
+        labels_region(text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
+        | {"score": e.score}
+        for e in entities
+    ]
+
+
+def prediction(
+    text: str, entities: Iterable[ScoredSpan], score: float, model_version: str, from_name: str, to_name: str
+) -> dict:
+    """One Label Studio prediction of ``text``. ``score`` is the confidence of the weakest
+    character, so sorting by score puts the doubtful tasks first."""
+    return {
+        "model_version": model_version,
+        "score": score,
+        "result": prediction_result(text, entities, from_name, to_name),
+    }
+
+
+def prediction_task(
+    data: dict,
+    entities: Iterable[ScoredSpan] | None,
+    score: float,
+    model_version: str,
+    from_name: str = "label",
+    to_name: str = "text",
+    text_field: str = "text",
+) -> dict:
+    """An import task: ``data`` (which holds the text under ``text_field``) and, unless
+    ``entities`` is ``None``, the spans as its one prediction."""
+    if entities is None:
+        return {"data": data}
+    return {
+        "data": data,
+        "predictions": [prediction(data[text_field], entities, score, model_version, from_name, to_name)],
     }

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from omegaconf import OmegaConf
-
-from govner.data.dataset import describe_data, load_documents
+from govner.data.dataset import load_documents, read_tasks
 from govner.data.iob import spans_to_tags
+from govner.data.labelstudio_format import RawTask
 from govner.data.spans import Document, Span
 from govner.data.validation import ValidationReport
-from govner.evaluation.metrics import ERROR_KINDS, entity_metrics, format_table, span_errors
-from govner.inference.predictor import SETTINGS_FILE, Predictor
+from govner.evaluation.metrics import ERROR_KINDS, entity_metrics, span_errors
+from govner.inference.predictor import Predictor
+from govner.model.model_dir import ModelDir
 
 
 @dataclass
@@ -63,48 +64,22 @@ def _span_row(text: str, span: Span) -> dict:
     return {"start": span.start, "end": span.end, "label": span.label, "text": text[span.start : span.end]}
 
 
-def split_documents(model_dir: str | Path, split: str) -> tuple[list[Document], ValidationReport]:
-    """The gold documents of ``split`` (train/dev/test) of the data a model directory was
-    trained on, with the data report of loading them."""
-    model_dir = Path(model_dir)
-    train_cfg = OmegaConf.load(model_dir / "config.yaml")
-    splits = json.loads((model_dir / "splits.json").read_text(encoding="utf-8"))
+def split_documents(
+    model_dir: str | Path, split: str, read_tasks: Callable[..., list[RawTask]] = read_tasks
+) -> tuple[list[Document], ValidationReport | None]:
+    """The gold documents of ``split`` (train/dev/test) as training saw them, with the report of
+    loading them. Dev and test come from the model directory itself (``split-<name>.jsonl``; the
+    report is then ``None``); otherwise, and for directories written before those files were
+    kept, the reports of the split are read again from the data the model was trained on, through
+    ``read_tasks(data_cfg)``."""
+    model_dir = ModelDir(model_dir)
+    splits = model_dir.splits()
     if split not in splits:
         raise ValueError(f"split must be one of {sorted(splits)}, got {split!r}")
+    kept = model_dir.split_documents(split)
+    if kept is not None:
+        return kept, None
+    data_cfg = model_dir.train_config().data
     sources = set(splits[split]["sources"])
-    docs, report = load_documents(train_cfg.data, model_labels(model_dir))
+    docs, report = load_documents(data_cfg, model_dir.labels(), read_tasks(data_cfg))
     return [d for d in docs if d.source in sources], report
-
-
-def model_labels(model_dir: str | Path) -> tuple[str, ...]:
-    return tuple(json.loads((Path(model_dir) / SETTINGS_FILE).read_text(encoding="utf-8"))["labels"])
-
-
-def evaluate_job(cfg) -> EvaluationResult:
-    """``scripts/evaluate.py``: a model directory against ``cfg.data.path``, or against the
-    ``cfg.split`` reports of the data it was trained on."""
-    model_dir = Path(cfg.model_dir)
-    predictor = Predictor.from_dir(
-        model_dir,
-        batch_size=cfg.batch_size,
-        quantize=cfg.quantize,
-        runtime=cfg.runtime,
-        num_threads=cfg.num_threads,
-        decoding=cfg.decoding,
-    )
-    labels = model_labels(model_dir)
-    if cfg.data.path:
-        docs, report = load_documents(cfg.data, labels)
-        what = str(cfg.data.path)
-    else:
-        docs, report = split_documents(model_dir, cfg.split)
-        what = f"{cfg.split} split of {describe_data(OmegaConf.load(model_dir / 'config.yaml').data)}"
-    if not docs:
-        raise ValueError(f"nothing to evaluate in {what}")
-    result = evaluate_documents(predictor, docs, labels)
-    result.write(cfg.output_dir)
-    report.write(Path(cfg.output_dir) / "data_report.json")
-    print(format_table(result.metrics, f"{model_dir} on {what} ({len(docs)} documents):"))
-    print("span errors:", ", ".join(f"{k} {v}" for k, v in result.metrics["span_errors"].items()))
-    print(f"metrics: {Path(cfg.output_dir) / 'metrics.json'}\nerrors:  {Path(cfg.output_dir) / 'errors.jsonl'}")
-    return result

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from govner.inference.cpu import map_large_allocations, peak_memory_mib, release_memory
+from govner.inference.cpu import peak_memory_mib, release_memory
 from govner.inference.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
 from govner.inference.predictor import Predictor
 from govner.inference.writers import make_writer
@@ -54,18 +54,20 @@ def predict_files(
     output_format: str = "jsonl",
     model_version: str = "govner",
     chunk_chars: int = 200_000,
-    labelstudio: dict | None = None,
+    from_name: str = "label",
+    to_name: str = "text",
     shard: int = 0,
     num_shards: int = 1,
 ) -> BatchSummary:
     """Tag every document found at ``input_spec`` (those of ``shard`` when ``num_shards`` > 1) and
-    write them to ``output`` in input order. Documents are gathered into chunks of about
+    write them to ``output`` in input order (``from_name``/``to_name``: the Label Studio control and
+    object of ``output_format="labelstudio"``). Documents are gathered into chunks of about
     ``chunk_chars`` characters, so memory stays flat however many files there are."""
     if not 0 <= shard < num_shards:
         raise ValueError(f"shard must be in [0, num_shards); got shard={shard}, num_shards={num_shards}")
     files = resolve_inputs(input_spec)
     summary = BatchSummary(files=len(files))
-    writer = make_writer(output_format, output, model_version, **(labelstudio or {}))
+    writer = make_writer(output_format, output, model_version, from_name, to_name)
     start = time.perf_counter()
     try:
         with tqdm(total=len(files), unit="file", desc="predict") as progress:
@@ -106,32 +108,3 @@ def _chunks(
         progress.update(1)
     if chunk:
         yield chunk
-
-
-def predict_job(cfg) -> int:
-    """``scripts/predict.py``; returns the exit status (1 if any input failed)."""
-    map_large_allocations(cfg.mmap_threshold_kib)
-    predictor = Predictor.from_dir(
-        cfg.model_dir,
-        batch_size=cfg.batch_size,
-        quantize=cfg.quantize,
-        runtime=cfg.runtime,
-        num_threads=cfg.num_threads,
-        max_chars=cfg.max_chars,
-        stride=cfg.stride,
-        decoding=cfg.decoding,
-    )
-    summary = predict_files(
-        predictor,
-        cfg.input,
-        cfg.output,
-        output_format=cfg.output_format,
-        model_version=cfg.model_version or Path(cfg.model_dir).resolve().name,
-        chunk_chars=cfg.chunk_chars,
-        labelstudio=dict(cfg.labelstudio),
-        shard=cfg.shard,
-        num_shards=cfg.num_shards,
-    )
-    print(summary)
-    print(f"output: {cfg.output} ({cfg.output_format})")
-    return 1 if summary.failures else 0

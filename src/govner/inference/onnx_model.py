@@ -19,7 +19,8 @@ import torch
 from transformers import AutoConfig, AutoModelForTokenClassification, AutoTokenizer, PretrainedConfig
 from transformers.modeling_outputs import TokenClassifierOutput
 
-ONNX_DIR = "onnx"
+from govner.model.model_dir import ModelDir
+
 OPSET = 17
 
 
@@ -33,21 +34,21 @@ def _ort():
 
 def onnx_file(model_dir: str | Path, quantize: bool = False) -> Path:
     """The ONNX file of ``model_dir`` (fp32 or int8), exported when missing or older than the weights."""
-    model_dir = Path(model_dir)
-    fp32 = model_dir / ONNX_DIR / "model.onnx"
-    if not _is_fresh(fp32, model_dir):
-        _export(model_dir, fp32)
+    directory = ModelDir(model_dir)
+    fp32 = directory.onnx_file()
+    if not _is_fresh(fp32, directory):
+        _export(directory.path, fp32)
     if not quantize:
         return fp32
-    int8 = model_dir / ONNX_DIR / "model-int8.onnx"
-    if not _is_fresh(int8, model_dir):
+    int8 = directory.onnx_file(quantize=True)
+    if not _is_fresh(int8, directory):
         _quantize(fp32, int8)
     return int8
 
 
-def _is_fresh(path: Path, model_dir: Path) -> bool:
-    weights = model_dir / "model.safetensors"
-    return path.exists() and (not weights.exists() or path.stat().st_mtime >= weights.stat().st_mtime)
+def _is_fresh(path: Path, model_dir: ModelDir) -> bool:
+    weights = model_dir.weights_mtime()
+    return path.exists() and (weights is None or path.stat().st_mtime >= weights)
 
 
 def _export(model_dir: Path, path: Path) -> None:

@@ -11,10 +11,8 @@ per-batch overhead stay small; decoding and merging work on whole arrays, not ch
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +24,8 @@ from govner.data.segmentation import Segment, segment
 from govner.inference.cpu import quantize_int8, set_threads
 from govner.inference.decoding import DECODERS, allowed_transitions, batch_viterbi
 from govner.inference.onnx_model import OnnxTokenClassifier
+from govner.model.model_dir import ModelDir
 
-SETTINGS_FILE = "govner.json"
 RUNTIMES = ("torch", "onnx")
 
 
@@ -91,28 +89,30 @@ class Predictor:
         runtime: str = "torch",
         **overrides,
     ) -> Predictor:
-        """Load a model directory written by training (weights, tokenizer, ``govner.json``);
+        """Load a model directory written by training (:mod:`govner.model.model_dir`);
         ``quantize``: int8 dynamic quantization of the Linear layers; ``num_threads``: threads
         for this process (``None``: one per core); ``runtime``: ``torch``, or ``onnx`` for ONNX
         Runtime on a copy exported once into the model directory."""
-        model_dir = Path(model_dir)
-        if not (model_dir / SETTINGS_FILE).exists():
-            raise FileNotFoundError(f"{model_dir}: not a govner model directory (no {SETTINGS_FILE})")
-        settings = json.loads((model_dir / SETTINGS_FILE).read_text(encoding="utf-8"))
-        settings.update({k: v for k, v in overrides.items() if v is not None})
+        model_dir = ModelDir(model_dir)
+        settings = vars(model_dir.settings()) | {k: v for k, v in overrides.items() if v is not None}
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
         threads = set_threads(num_threads)
         if runtime == "onnx":
-            model = OnnxTokenClassifier.from_dir(model_dir, quantize=quantize, num_threads=threads)
+            model = OnnxTokenClassifier.from_dir(model_dir.path, quantize=quantize, num_threads=threads)
         else:
-            model = AutoModelForTokenClassification.from_pretrained(model_dir)
+            model = AutoModelForTokenClassification.from_pretrained(model_dir.path)
             if quantize:
                 model = quantize_int8(model)
-        tokenizer = AutoTokenizer.from_pretrained(model_dir)
-        return cls(
-            model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings.get("decoding", "argmax")
-        )
+        model_dir.check_tags({int(k): v for k, v in model.config.id2label.items()})
+        tokenizer = AutoTokenizer.from_pretrained(model_dir.path)
+        return cls(model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings["decoding"])
+
+    @property
+    def labels(self) -> list[str]:
+        """The entity labels of the model's tag set, in tag order."""
+        tags = (self.id2label[i] for i in sorted(self.id2label))
+        return list(dict.fromkeys(t[2:] for t in tags if t != "O"))
 
     def segments(self, texts: Sequence[str]) -> list[tuple[int, Segment]]:
         """``(document index, segment)`` for every model input of ``texts``, shortest first."""
@@ -215,12 +215,3 @@ class Predictor:
         ]
         score = round(sum(char_probs) / len(char_probs), 4) if char_probs else 1.0
         return DocumentPrediction(entities, score, round(min(char_probs, default=1.0), 4))
-
-
-def model_version(model_dir: str | Path) -> str:
-    """``<directory name>@<time the weights were written>``: a retrained model is a new version.
-    Stamps Label Studio predictions (``ls_push``, the ML backend, ``output_format=labelstudio``)."""
-    model_dir = Path(model_dir).resolve()
-    weights = next((p for p in (model_dir / "model.safetensors", model_dir / "config.json") if p.exists()), model_dir)
-    stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
-    return f"{model_dir.name}@{stamp}"

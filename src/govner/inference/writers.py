@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Protocol
 
-from govner.data.labelstudio_format import labels_region
-from govner.data.offsets import Utf16Offsets
+from govner.data.labelstudio_format import prediction_task
 from govner.data.sentences import split_sentences
 from govner.data.spans import Span
 from govner.inference.inputs import InputDocument
-from govner.inference.predictor import DocumentPrediction, Entity
+from govner.inference.predictor import DocumentPrediction
 from govner.records.linker import link
 
 
@@ -55,7 +52,7 @@ class LabelStudioWriter:
         self._fh.write("\n" if self._first else ",\n")
         self._first = False
         json.dump(
-            labelstudio_task(doc, prediction, self.model_version, self.from_name, self.to_name),
+            document_task(doc, prediction, self.model_version, self.from_name, self.to_name),
             self._fh,
             ensure_ascii=False,
         )
@@ -65,27 +62,16 @@ class LabelStudioWriter:
         self._fh.close()
 
 
-def labelstudio_task(
-    doc: InputDocument, prediction: DocumentPrediction, model_version: str, from_name: str, to_name: str
+def document_task(
+    doc: InputDocument,
+    prediction: DocumentPrediction,
+    model_version: str,
+    from_name: str = "label",
+    to_name: str = "text",
 ) -> dict:
-    """A task with the spans as a prediction; its score is the weakest character's confidence,
-    so sorting by score in Label Studio puts the doubtful tasks first."""
-    result = prediction_result(doc.text, prediction.entities, from_name, to_name)
-    return {
-        "data": {"text": doc.text, "source": doc.source, "doc_id": doc.id},
-        "predictions": [{"model_version": model_version, "score": prediction.min_score, "result": result}],
-    }
-
-
-def prediction_result(text: str, entities: Iterable[Entity], from_name: str, to_name: str) -> list[dict]:
-    """The ``result`` of a Label Studio prediction: one ``labels`` region per entity, with its
-    score, offsets in UTF-16 code units."""
-    offsets = Utf16Offsets(text)
-    return [
-        labels_region(text, offsets, e.start, e.end, e.label, uuid.uuid4().hex[:10], from_name, to_name)
-        | {"score": e.score}
-        for e in entities
-    ]
+    """A document as a Label Studio task (``data``: text, source, doc_id) with its spans as a prediction."""
+    data = {"text": doc.text, "source": doc.source, "doc_id": doc.id}
+    return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)
 
 
 RECORD_COLUMNS = (
@@ -137,11 +123,16 @@ class RecordsWriter:
         self._csv_file.close()
 
 
-def make_writer(output_format: str, path: str | Path, model_version: str, **labelstudio) -> PredictionWriter:
+OUTPUT_FORMATS = ("jsonl", "labelstudio", "records")
+
+
+def make_writer(
+    output_format: str, path: str | Path, model_version: str, from_name: str = "label", to_name: str = "text"
+) -> PredictionWriter:
     if output_format == "jsonl":
         return JsonlWriter(Path(path))
     if output_format == "labelstudio":
-        return LabelStudioWriter(Path(path), model_version, **labelstudio)
+        return LabelStudioWriter(Path(path), model_version, from_name, to_name)
     if output_format == "records":
         return RecordsWriter(Path(path))
-    raise ValueError(f"output_format must be 'jsonl', 'labelstudio' or 'records', got {output_format!r}")
+    raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}, got {output_format!r}")

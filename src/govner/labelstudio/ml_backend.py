@@ -19,14 +19,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, HTTPException
 from label_studio_sdk.label_interface import LabelInterface
 from label_studio_sdk.label_interface.interface import LabelStudioXMLSyntaxErrorSentryIgnored, LSConfigParseException
 from pydantic import BaseModel, ConfigDict, Field
 
-from govner.inference.predictor import Predictor, model_version
-from govner.inference.writers import prediction_result
+from govner.data.labelstudio_format import prediction
+from govner.inference.predictor import Predictor
 
 log = logging.getLogger(__name__)
 
@@ -46,12 +45,6 @@ class LabelingTarget:
     to_name: str
     text_field: str
     labels: frozenset[str]
-
-
-def model_labels(predictor: Predictor) -> list[str]:
-    """The entity labels of the model's tag set, in tag order."""
-    tags = (predictor.id2label[i] for i in sorted(predictor.id2label))
-    return list(dict.fromkeys(t[2:] for t in tags if t != "O"))
 
 
 def labeling_target(config: str, labels: Sequence[str]) -> LabelingTarget:
@@ -104,7 +97,7 @@ class WebhookEvent(BaseModel):
 def create_app(predictor: Predictor, version: str, default_target: LabelingTarget) -> FastAPI:
     """The HTTP app serving ``predictor``. ``default_target`` applies to requests that carry
     no labeling config; a config that names none of the model's labels is answered with 422."""
-    labels = model_labels(predictor)
+    labels = predictor.labels
     target_of = lru_cache(maxsize=32)(lambda config: labeling_target(config, labels))
     lock = threading.Lock()  # one prediction at a time: the model already uses every core
     app = FastAPI(title="govner Label Studio ML backend", version=version)
@@ -139,14 +132,15 @@ def create_app(predictor: Predictor, version: str, default_target: LabelingTarge
             predictions = predictor.predict(texts)
         elapsed_ms = 1000 * (time.perf_counter() - started)
         log.info("project %s: %d tasks predicted in %.0f ms", request.project, len(texts), elapsed_ms)
-        results = [
-            {
-                "result": prediction_result(
-                    text, [e for e in p.entities if e.label in chosen.labels], chosen.from_name, chosen.to_name
-                ),
-                "score": p.min_score,  # the weakest character, as ls_push scores its tasks
-                "model_version": version,
-            }
+        results = [  # scored by the weakest character, as ls_push scores its tasks
+            prediction(
+                text,
+                [e for e in p.entities if e.label in chosen.labels],
+                p.min_score,
+                version,
+                chosen.from_name,
+                chosen.to_name,
+            )
             for text, p in zip(texts, predictions, strict=True)
         ]
         return {"results": results, "model_version": version}
@@ -181,13 +175,3 @@ def _rejected(reason: str) -> HTTPException:
     """A 422 answer, also logged: Label Studio shows only the status, the reason is in this console."""
     log.warning("request rejected: %s", reason)
     return HTTPException(status_code=422, detail=reason)
-
-
-def serve(cfg) -> None:
-    """``scripts/serve_ml_backend.py``: load the model and serve it until interrupted."""
-    predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=cfg.decoding)
-    version = cfg.model_version or model_version(cfg.model_dir)
-    ls = cfg.labelstudio
-    default = LabelingTarget(ls.from_name, ls.to_name, ls.text_field, frozenset(model_labels(predictor)))
-    log.info("serving %s (%s) on http://%s:%d", cfg.model_dir, version, cfg.host, cfg.port)
-    uvicorn.run(create_app(predictor, version, default), host=cfg.host, port=cfg.port, log_level=cfg.log_level)

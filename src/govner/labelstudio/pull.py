@@ -12,7 +12,7 @@ from label_studio_sdk import LabelStudio
 
 from govner.data.labelstudio_format import RawTask, parse_export
 from govner.data.spans import Document
-from govner.data.validation import DataValidationError, ValidationReport, validate_tasks
+from govner.data.validation import ValidationReport, validate_tasks
 from govner.labelstudio.connection import connect, get_project
 
 
@@ -65,22 +65,3 @@ def save_validated(
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(export.payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return docs, report
-
-
-def pull_job(cfg) -> int:
-    """``scripts/ls_pull.py``; returns the exit status (1 if the export fails validation)."""
-    export = export_project(connect(), cfg.project)
-    output = Path(cfg.output) if cfg.output else default_output(cfg.annotations_dir, export)
-    data = cfg.data
-    try:
-        docs, report = save_validated(
-            export, output, tuple(cfg.labels), dict(data.validation), data.text_field, data.source_field
-        )
-    except DataValidationError as err:
-        print(f"{export.origin}: nothing written; fix these tasks in Label Studio and pull again.\n{err}")
-        return 1
-    print(f"{export.origin}: {report.summary()}")
-    for problem in report.skipped:
-        print(f"  skipped {problem}")
-    print(f"{len(docs)} annotated task(s) ready for training: {output}")
-    return 0

@@ -10,10 +10,7 @@ from label_studio_sdk import LabelStudio
 
 from govner.data.labelstudio_format import read_export
 from govner.inference.inputs import InputFailure, read_documents, resolve_inputs
-from govner.inference.predictor import Predictor, model_version
-from govner.labelstudio.connection import connect, ensure_project
-from govner.labelstudio.interface import labeling_config
-from govner.labelstudio.tasks import Tagger, Unit, labelstudio_task, rank_by_uncertainty, report_source, report_units
+from govner.labelstudio.tasks import Tagger, Unit, rank_by_uncertainty, report_source, report_units, unit_task
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +95,7 @@ def push_units(
         report.over_limit = max(0, len(order) - limit)
         order = order[:limit]
     tasks = [
-        labelstudio_task(fresh[i], predictions[i] if predictions else None, model_version, from_name, to_name)
-        for i in order
+        unit_task(fresh[i], predictions[i] if predictions else None, model_version, from_name, to_name) for i in order
     ]
     for start in range(0, len(tasks), IMPORT_BATCH):
         batch = tasks[start : start + IMPORT_BATCH]
@@ -116,28 +112,3 @@ def annotated_texts(path: str | Path, text_field: str = "text") -> set[str]:
     not to be pushed again."""
     tasks = read_export(path, text_field=text_field)
     return {t.text for t in tasks if isinstance(t.text, str) and any(not a.cancelled for a in t.annotations)}
-
-
-def push_job(cfg) -> int:
-    """``scripts/ls_push.py``; returns the exit status (1 if an input file failed)."""
-    ls = cfg.labelstudio
-    config = labeling_config(list(cfg.labels), cfg.label_style, ls.from_name, ls.to_name)
-    client = connect()
-    project = ensure_project(client, cfg.project, config, tuple(cfg.labels))
-    units, failures = read_units(cfg.input, cfg.unit, cfg.source_root)
-    if cfg.exclude:
-        annotated = annotated_texts(cfg.exclude)
-        kept = [u for u in units if u.text not in annotated]
-        print(f"{len(units) - len(kept)} unit(s) already annotated in {cfg.exclude}: not pushed")
-        units = kept
-    tagger, version = None, ""
-    if cfg.model_dir:
-        tagger = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size)
-        version = cfg.model_version or model_version(cfg.model_dir)
-    report = push_units(client, project.id, units, tagger, version, cfg.limit, ls.from_name, ls.to_name)
-    report.failures = failures
-    if tagger is not None and report.pushed:
-        client.projects.update(id=project.id, model_version=version)
-    print(report)
-    print(f"project: {project.title!r} (id {project.id}); model version: {version or 'none (no pre-annotations)'}")
-    return 1 if failures else 0

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from govner.data.labelstudio_format import prediction_task
 from govner.data.sentences import split_paragraphs, split_sentences
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction
-from govner.inference.writers import prediction_result
 
 UNITS = ("sentence", "paragraph")
 
@@ -71,7 +71,7 @@ def rank_by_uncertainty(predictions: Sequence[DocumentPrediction]) -> list[int]:
     return sorted(range(len(predictions)), key=lambda i: (-uncertainty(predictions[i]), predictions[i].score, i))
 
 
-def labelstudio_task(
+def unit_task(
     unit: Unit,
     prediction: DocumentPrediction | None,
     model_version: str,
@@ -82,10 +82,6 @@ def labelstudio_task(
     spans as a prediction (UTF-16 offsets, per-span score, task score = weakest-point confidence)."""
     data = {"text": unit.text, "source": unit.source, "offset": unit.offset}
     if prediction is None:
-        return {"data": data}
-    result = prediction_result(unit.text, prediction.entities, from_name, to_name)
+        return prediction_task(data, None, 1.0, model_version)
     data["uncertainty"] = uncertainty(prediction)
-    return {
-        "data": data,
-        "predictions": [{"model_version": model_version, "score": prediction.min_score, "result": result}],
-    }
+    return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)

@@ -20,13 +20,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from govner.data.dataset import load_documents
 from govner.data.spans import Span
-from govner.inference.predictor import Predictor
-from govner.labels import ENTITY_LABELS
-from govner.records.gold import GoldSentence, load_gold_records
+from govner.records.gold import GoldSentence
 from govner.records.linker import Record, link
+
+if TYPE_CHECKING:  # records build on data/ only; a predictor is passed in
+    from govner.inference.predictor import Predictor
 
 __all__ = [
     "FIELDS",
@@ -34,7 +35,6 @@ __all__ = [
     "RecordEvaluation",
     "Row",
     "disagreements",
-    "evaluate_records_job",
     "format_records_table",
     "linked_rows",
     "linker_on_gold_spans",
@@ -250,36 +250,3 @@ def format_records_table(results: dict[str, dict]) -> str:
     for field in FIELDS:
         lines.append(f"| {field} | " + " | ".join(f"{m['field_accuracy'][field]:.3f}" for m in results.values()) + " |")
     return "\n".join(lines)
-
-
-def evaluate_records_job(cfg) -> dict[str, RecordEvaluation]:
-    """``scripts/evaluate_records.py``: the gold records at ``cfg.gold`` (gold spans from the
-    export at ``cfg.data.path``), the linker alone and, with ``cfg.model_dir``, end to end."""
-    docs, report = load_documents(cfg.data, ENTITY_LABELS)
-    skipped_tasks = {p.origin.rsplit(", task ", 1)[-1]: f"{p.kind}: {p.message}" for p in report.skipped}
-    sentences, problems = load_gold_records(cfg.gold, docs, skipped_tasks, cfg.invalid_gold)
-    for problem in problems:
-        log.warning("left out: %s", problem)
-    if not sentences:
-        raise ValueError(f"{cfg.gold}: no valid gold sentence to evaluate")
-    results = {"linker_on_gold_spans": score_records(sentences, linker_on_gold_spans(sentences), cfg.rel_tol)}
-    if cfg.model_dir:
-        predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=cfg.decoding)
-        results["end_to_end"] = score_records(sentences, linker_on_predicted_spans(sentences, predictor), cfg.rel_tol)
-    out_dir = Path(cfg.output_dir)
-    summary = {
-        "gold": str(cfg.gold),
-        "model_dir": str(cfg.model_dir) if cfg.model_dir else None,
-        "sentences": len(sentences),
-        "left_out": [str(p) for p in problems],
-        **{mode: r.metrics for mode, r in results.items()},
-    }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "metrics.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
-    written = [r.write(out_dir, mode) for mode, r in results.items()]
-    print(f"{cfg.gold}: {len(sentences)} sentences, {results['linker_on_gold_spans'].metrics['gold_records']} records")
-    if problems:
-        print(f"{len(problems)} problem(s) in the gold file; sentences left out (see metrics.json)")
-    print(format_records_table({mode: r.metrics for mode, r in results.items()}))
-    print(f"metrics: {out_dir / 'metrics.json'}\nerrors:  " + ", ".join(str(p) for p in written))
-    return results

@@ -17,16 +17,12 @@ import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from omegaconf import DictConfig
-
-from govner.data.labelstudio_format import read_export
+from govner.data.labelstudio_format import prediction_task, read_export
 from govner.data.sampling import sample_corpus
 from govner.data.split import read_sources
-from govner.inference.inputs import InputDocument
 from govner.inference.predictor import Predictor
-from govner.inference.writers import labelstudio_task
 
-__all__ = ["SilverReport", "equal_steps_epochs", "gold_sources", "make_silver", "silver_job", "write_silver"]
+__all__ = ["SilverReport", "equal_steps_epochs", "gold_sources", "make_silver", "write_silver"]
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +93,8 @@ def make_silver(
     chosen = sorted(with_entities + rng.sample(empty, n_empty), key=lambda sp: sp[0].id)
     tasks = []
     for sentence, prediction in chosen:
-        doc = InputDocument(sentence.id, sentence.source, sentence.text)
-        task = labelstudio_task(doc, prediction, model_version, "label", "text")
-        task["data"]["offset"] = sentence.start
-        tasks.append(task)
+        data = {"text": sentence.text, "source": sentence.source, "doc_id": sentence.id, "offset": sentence.start}
+        tasks.append(prediction_task(data, prediction.entities, prediction.min_score, model_version))
         for entity in prediction.entities:
             report.entities[entity.label] = report.entities.get(entity.label, 0) + 1
         report.kept_with_entities += bool(prediction.entities)
@@ -123,39 +117,17 @@ def write_silver(tasks: list[dict], report: SilverReport, output_dir: Path) -> P
     return path
 
 
-def gold_sources(data_cfg) -> frozenset[str]:
-    """Every report that holds a gold task, plus the fixed test reports."""
-    tasks = read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+def gold_sources(
+    annotations: str | Path,
+    text_field: str = "text",
+    source_field: str = "source",
+    test_reports_file: str | None = None,
+) -> frozenset[str]:
+    """Every report that holds a gold task in the export(s) at ``annotations``, plus the fixed
+    test reports listed in ``test_reports_file``."""
+    tasks = read_export(annotations, text_field=text_field, source_field=source_field)
     sources = {t.source for t in tasks if t.source}
-    test_file = data_cfg.split.get("test_reports_file")
+    test_file = test_reports_file
     if test_file and Path(test_file).exists():
         sources |= read_sources(test_file)
     return frozenset(sources)
-
-
-def silver_job(cfg: DictConfig) -> Path:
-    """Run ``configs/silver.yaml``: tag the corpus with the teacher, write silver tasks and a report."""
-    predictor = Predictor.from_dir(cfg.teacher, batch_size=cfg.batch_size, decoding=cfg.decoding)
-    tasks, report = make_silver(
-        predictor,
-        Path(cfg.corpus_dir),
-        gold_sources(cfg.data),
-        cfg.threshold,
-        cfg.per_report,
-        cfg.max_sentences,
-        cfg.seed,
-        cfg.model_version or Path(cfg.teacher).name,
-        cfg.max_empty_share,
-    )
-    teacher_metrics = Path(cfg.teacher) / "metrics.json"
-    epochs = ""
-    if teacher_metrics.exists():
-        training = json.loads(teacher_metrics.read_text(encoding="utf-8"))["training"]
-        report.student_epochs = equal_steps_epochs(training["epochs"], training["train_examples"], report.kept)
-        epochs = f" trainer.num_train_epochs={report.student_epochs}"
-    path = write_silver(tasks, report, Path(cfg.output_dir))
-    log.info("%s", report.summary())
-    print(
-        f"silver: {path} ({report.summary()})\ntrain a student: python scripts/train.py data.silver_path={path}{epochs}"
-    )
-    return path

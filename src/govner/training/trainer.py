@@ -7,7 +7,6 @@ process 0 alone writes the model directory and evaluates; the others receive its
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import shutil
@@ -29,11 +28,13 @@ from transformers import (
 )
 
 from govner.data.dataset import describe_data, prepare_data
+from govner.data.labelstudio_format import RawTask
 from govner.evaluation.entities import evaluate_documents
 from govner.evaluation.metrics import entity_metrics, format_table
-from govner.inference.predictor import SETTINGS_FILE, Predictor
+from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
 from govner.model.features import IGNORE, tokenize_examples
+from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
 from govner.model.modeling import build_model
 from govner.training.clock import TrainingClock
 from govner.training.model_card import write_model_card
@@ -51,8 +52,10 @@ _OWN_KEYS = (
 )
 
 
-def train(cfg: DictConfig) -> dict:
-    """Run one training job; return the metrics written to ``metrics.json``."""
+def train(cfg: DictConfig, tasks: list[RawTask] | None = None) -> dict:
+    """Run one training job as the resolved train config ``cfg`` says (configs/train.yaml; it is
+    saved into the model directory), on ``tasks`` (default: the export files at ``cfg.data.path``);
+    return the metrics written to ``metrics.json``."""
     set_seed(cfg.seed)
     model_dir = Path(cfg.output_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -65,7 +68,7 @@ def train(cfg: DictConfig) -> dict:
     if _cpu_data_parallel():  # accelerate sets up gloo on CPU only when told the run is on CPU
         trainer_cfg.setdefault("use_cpu", True)
     args = TrainingArguments(
-        output_dir=str(model_dir / "checkpoints"),
+        output_dir=str(model_dir / CHECKPOINTS_DIR),
         eval_strategy="epoch",
         save_strategy="epoch",
         load_best_model_at_end=True,
@@ -80,9 +83,9 @@ def train(cfg: DictConfig) -> dict:
     if not args.should_log:  # data-parallel replicas: as quiet as the Trainer's (log_level_replica)
         logging.getLogger("govner").setLevel(args.get_process_log_level())
 
-    data = prepare_data(cfg.data, labels)
+    data = prepare_data(cfg.data, labels, tasks)
     if writer:
-        data.report.write(model_dir / "data_report.json")
+        data.report.write(model_dir / DATA_REPORT_FILE)
     for split in ("train", "dev"):
         if not data.documents[split]:
             raise ValueError(
@@ -134,7 +137,7 @@ def train(cfg: DictConfig) -> dict:
     if writer:
         metrics = _write_model_dir(cfg, model_dir, trainer, tokenizer, data, training)
         if not own["keep_checkpoints"]:
-            shutil.rmtree(model_dir / "checkpoints", ignore_errors=True)
+            shutil.rmtree(model_dir / CHECKPOINTS_DIR, ignore_errors=True)
         print(f"\nmodel directory: {model_dir} (training {train_seconds:.0f}s)")
     [metrics] = broadcast_object_list([metrics])  # the other processes wait for process 0's evaluation
     return metrics
@@ -164,20 +167,11 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
     test evaluations (``eval-<split>/``), ``metrics.json`` and the model card. Returns the metrics."""
     labels = tuple(cfg.labels)
     tags = iob2_tags(labels)
-    settings = {
-        "max_chars": cfg.data.max_chars,
-        "stride": cfg.data.stride,
-        "labels": list(labels),
-        "decoding": cfg.decoding,
-    }
-    (model_dir / SETTINGS_FILE).write_text(json.dumps(settings, indent=2), encoding="utf-8")
-    (model_dir / "label_map.json").write_text(
-        json.dumps({"id2label": dict(enumerate(tags)), "label2id": {t: i for i, t in enumerate(tags)}}, indent=2),
-        encoding="utf-8",
-    )
-    OmegaConf.save(cfg, model_dir / "config.yaml", resolve=True)
-    splits = {s: {"documents": len(d), "sources": sorted({x.source for x in d})} for s, d in data.documents.items()}
-    (model_dir / "splits.json").write_text(json.dumps(splits, ensure_ascii=False, indent=2), encoding="utf-8")
+    directory = ModelDir(model_dir)
+    directory.write_settings(Settings(cfg.data.max_chars, cfg.data.stride, labels, str(cfg.decoding)))
+    directory.write_label_map(tags)
+    directory.write_train_config(cfg)
+    splits = directory.write_splits(data.documents)
 
     predictor = Predictor(
         trainer.model,
@@ -185,7 +179,7 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
         cfg.data.max_chars,
         cfg.data.stride,
         cfg.trainer.per_device_eval_batch_size,
-        cfg.decoding,
+        str(cfg.decoding),
     )
     metrics: dict = {}
     for split in ("dev", "test"):
@@ -195,12 +189,12 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
             metrics[split] = evaluation.metrics
             print(format_table(evaluation.metrics, f"\n{split} ({len(data.documents[split])} sentences):"))
     metrics["training"] = training
-    (model_dir / "metrics.json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    directory.write_metrics(metrics)
     base = cfg.model.name_or_path or f"scratch BERT ({OmegaConf.to_container(cfg.model.scratch)})"
     write_model_card(
         model_dir,
         cfg.run_name,
-        {"data_path": describe_data(cfg.data), "base": base, "tags": tags, "decoding": cfg.decoding},
+        {"data_path": describe_data(cfg.data), "base": base, "tags": tags, "decoding": str(cfg.decoding)},
         splits,
         metrics,
     )

@@ -1,6 +1,6 @@
 """Inline span markup, ``全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]``.
 
-A compact way to write annotated sentences by hand (annotation batches, test fixtures);
+A compact way to write annotated sentences by hand in tests;
 ``parse_markup`` turns it into plain text and exact character spans.
 """
 
@@ -56,7 +56,7 @@ def to_markup(text: str, spans: list[Span]) -> str:
     return "".join(out)
 
 
-def labelstudio_task(task_id: int, marked: str, data: dict, annotation_id: int, completed_by: int = 1) -> dict:
+def annotated_task(task_id: int, marked: str, data: dict, annotation_id: int, completed_by: int = 1) -> dict:
     """A task of a full Label Studio JSON export, annotated as ``marked`` says. Offsets are
     written in UTF-16 code units, as Label Studio writes them."""
     text, spans = parse_markup(marked)

@@ -1,0 +1,22 @@
+"""What several entry points share: reading the annotation tasks a data config names, opening a
+model directory's predictor as a command's options say."""
+
+from __future__ import annotations
+
+from govner.data.dataset import read_tasks
+from govner.data.labelstudio_format import RawTask
+
+
+def annotation_tasks(data_cfg) -> list[RawTask]:
+    """The tasks of the Label Studio project ``data_cfg.project`` when one is named (server and
+    token from the environment), else of the export file(s) at ``data_cfg.path``."""
+    if data_cfg.get("project") is not None:
+        from govner.labelstudio.pull import project_tasks  # the Label Studio client, only when asked for
+
+        return project_tasks(data_cfg)
+    return read_tasks(data_cfg)
+
+
+def optional_str(value) -> str | None:
+    """A choice value from a config (a string enum, or ``None``) as a plain string."""
+    return None if value is None else str(value)

@@ -1,0 +1,193 @@
+"""Hydra plumbing of the entry points: the ``${project_root:}`` resolver, and structured configs
+(dataclasses in Hydra's ConfigStore) that type the primary configs, so that a choice key given a
+value it does not know (``decoding``, ``runtime``, ``output_format``, ``unit``) fails at start,
+listing the allowed values, and a misspelt key fails as unknown.
+
+Each schema is named ``<config>_schema`` and is the first entry of that config's defaults list;
+the YAML file keeps the values and their comments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING, OmegaConf
+
+from govner.paths import CONFIG_DIR, PROJECT_ROOT
+
+__all__ = ["CONFIG_DIR", "Decoding", "OutputFormat", "Runtime", "Unit", "register_configs", "register_resolvers"]
+
+
+class Decoding(StrEnum):
+    """How tags are read off the model's scores (``govner.inference.decoding``)."""
+
+    argmax = "argmax"
+    viterbi = "viterbi"
+
+
+class Runtime(StrEnum):
+    """What runs the model in batch inference and evaluation."""
+
+    torch = "torch"
+    onnx = "onnx"
+
+
+class OutputFormat(StrEnum):
+    """What ``govner predict`` writes (``govner.inference.writers``)."""
+
+    jsonl = "jsonl"
+    labelstudio = "labelstudio"
+    records = "records"
+
+
+class Unit(StrEnum):
+    """What one Label Studio task holds when reports are pushed."""
+
+    sentence = "sentence"
+    paragraph = "paragraph"
+
+
+@dataclass
+class TaskFields:
+    """Where predictions go in a Label Studio task: the Labels control and the Text object."""
+
+    from_name: str = "label"
+    to_name: str = "text"
+
+
+@dataclass
+class ServeTaskFields(TaskFields):
+    text_field: str = "text"
+
+
+@dataclass
+class TrainSchema:
+    labels: list[str] = MISSING
+    label_style: Any = None
+    data: Any = None
+    trainer: Any = None
+    model: Any = None
+    run_name: str = "default"
+    seed: int = 42
+    decoding: Decoding = Decoding.viterbi
+    output_dir: str = MISSING
+
+
+@dataclass
+class EvaluateSchema:
+    data: Any = None
+    model_dir: str = MISSING
+    split: str = "test"
+    output_dir: str = MISSING
+    batch_size: int = 64
+    decoding: Decoding | None = None
+    quantize: bool = False
+    runtime: Runtime = Runtime.torch
+    num_threads: int | None = None
+
+
+@dataclass
+class PredictSchema:
+    model_dir: str = MISSING
+    input: str = MISSING
+    output: str = MISSING
+    output_format: OutputFormat = OutputFormat.jsonl
+    model_version: str | None = None
+    batch_size: int = 64
+    decoding: Decoding | None = None
+    quantize: bool = False
+    runtime: Runtime = Runtime.torch
+    num_threads: int | None = None
+    mmap_threshold_kib: int | None = 256
+    shard: int = 0
+    num_shards: int = 1
+    chunk_chars: int = 200_000
+    max_chars: int | None = None
+    stride: int | None = None
+    labelstudio: TaskFields = field(default_factory=TaskFields)
+
+
+@dataclass
+class SilverSchema:
+    data: Any = None
+    run_name: str = "default"
+    teacher: str = MISSING
+    corpus_dir: str = MISSING
+    threshold: float = 0.95
+    per_report: int = 40
+    max_sentences: int = 2700
+    max_empty_share: float = 0.2
+    seed: int = 13
+    batch_size: int = 64
+    decoding: Decoding | None = None
+    model_version: str | None = None
+    output_dir: str = MISSING
+
+
+@dataclass
+class EvaluateRecordsSchema:
+    data: Any = None
+    gold: str = MISSING
+    model_dir: str | None = None
+    output_dir: str = MISSING
+    invalid_gold: str = "error"
+    rel_tol: float = 1.0e-6
+    batch_size: int = 64
+    decoding: Decoding | None = None
+
+
+@dataclass
+class ServeSchema:
+    model_dir: str = MISSING
+    host: str = "127.0.0.1"
+    port: int = 9090
+    model_version: str | None = None
+    batch_size: int = 32
+    decoding: Decoding | None = None
+    log_level: str = "info"
+    labelstudio: ServeTaskFields = field(default_factory=ServeTaskFields)
+
+
+@dataclass
+class LsPushSchema:
+    labels: list[str] = MISSING
+    label_style: Any = None
+    project: str = "govner"
+    input: str = MISSING
+    source_root: str | None = None
+    unit: Unit = Unit.sentence
+    model_dir: str | None = None
+    model_version: str | None = None
+    limit: int | None = None
+    exclude: str | None = None
+    batch_size: int = 64
+    labelstudio: TaskFields = field(default_factory=TaskFields)
+
+
+SCHEMAS = {
+    "train_schema": TrainSchema,
+    "evaluate_schema": EvaluateSchema,
+    "predict_schema": PredictSchema,
+    "silver_schema": SilverSchema,
+    "evaluate_records_schema": EvaluateRecordsSchema,
+    "serve_schema": ServeSchema,
+    "ls_push_schema": LsPushSchema,
+}
+
+
+def register_resolvers() -> None:
+    """``${project_root:}`` resolves to the project directory (:data:`govner.paths.PROJECT_ROOT`),
+    so relative paths in configs do not depend on the directory a command is started from."""
+    if not OmegaConf.has_resolver("project_root"):
+        OmegaConf.register_new_resolver("project_root", lambda: str(PROJECT_ROOT))
+
+
+def register_configs() -> None:
+    """The resolver and the schemas; every entry point (and anything composing the configs with
+    Hydra's compose API) calls this first."""
+    register_resolvers()
+    store = ConfigStore.instance()
+    for name, schema in SCHEMAS.items():
+        store.store(name=name, node=schema)

@@ -1,0 +1,47 @@
+"""``govner ls-pull`` (``scripts/ls_pull.py``): a Label Studio project's annotations into
+annotations/, through the training validator; see configs/ls_pull.yaml."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig
+
+from govner.cli.config import CONFIG_DIR, register_configs
+from govner.data.validation import DataValidationError
+from govner.labelstudio.connection import connect
+from govner.labelstudio.pull import default_output, export_project, save_validated
+
+register_configs()
+
+
+def pull_job(cfg: DictConfig) -> int:
+    """Returns the exit status (1 if the export fails validation)."""
+    export = export_project(connect(), cfg.project)
+    output = Path(cfg.output) if cfg.output else default_output(cfg.annotations_dir, export)
+    data = cfg.data
+    try:
+        docs, report = save_validated(
+            export, output, tuple(cfg.labels), dict(data.validation), data.text_field, data.source_field
+        )
+    except DataValidationError as err:
+        print(f"{export.origin}: nothing written; fix these tasks in Label Studio and pull again.\n{err}")
+        return 1
+    print(f"{export.origin}: {report.summary()}")
+    for problem in report.skipped:
+        print(f"  skipped {problem}")
+    print(f"{len(docs)} annotated task(s) ready for training: {output}")
+    return 0
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="ls_pull", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    status = pull_job(cfg)
+    if status:
+        sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""``govner predict`` (``scripts/predict.py``): tag report files with a model directory and write
+entities (JSONL), Label Studio tasks or indicator records; see configs/predict.yaml."""
+
+from __future__ import annotations
+
+import sys
+
+import hydra
+from omegaconf import DictConfig
+
+from govner.cli.common import optional_str
+from govner.cli.config import CONFIG_DIR, register_configs
+from govner.inference.batch import predict_files
+from govner.inference.cpu import map_large_allocations
+from govner.inference.predictor import Predictor
+from govner.model.model_dir import ModelDir
+
+register_configs()
+
+
+def predict_job(cfg: DictConfig) -> int:
+    """Returns the exit status (1 if any input failed)."""
+    map_large_allocations(cfg.mmap_threshold_kib)
+    predictor = Predictor.from_dir(
+        cfg.model_dir,
+        batch_size=cfg.batch_size,
+        quantize=cfg.quantize,
+        runtime=str(cfg.runtime),
+        num_threads=cfg.num_threads,
+        max_chars=cfg.max_chars,
+        stride=cfg.stride,
+        decoding=optional_str(cfg.decoding),
+    )
+    summary = predict_files(
+        predictor,
+        cfg.input,
+        cfg.output,
+        output_format=str(cfg.output_format),
+        model_version=cfg.model_version or ModelDir(cfg.model_dir).version(),
+        chunk_chars=cfg.chunk_chars,
+        from_name=cfg.labelstudio.from_name,
+        to_name=cfg.labelstudio.to_name,
+        shard=cfg.shard,
+        num_shards=cfg.num_shards,
+    )
+    print(summary)
+    print(f"output: {cfg.output} ({cfg.output_format})")
+    return 1 if summary.failures else 0
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="predict", version_base="1.3")
+def main(cfg: DictConfig) -> None:
+    status = predict_job(cfg)
+    if status:
+        sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""``govner train`` (``scripts/train.py``): fine-tune a tagger as configs/train.yaml says and write
+its model directory; ``-m`` sweeps. Runs unchanged under ``torchrun`` / ``accelerate launch``."""
+
+from __future__ import annotations
+
+import hydra
+from omegaconf import DictConfig
+
+from govner.cli.common import annotation_tasks
+from govner.cli.config import CONFIG_DIR, register_configs
+from govner.training.trainer import train
+
+register_configs()
+
+
+def train_job(cfg: DictConfig) -> dict:
+    """Train as configured; the tasks of ``data.project`` are read from Label Studio here, so
+    training from files never loads the Label Studio client."""
+    return train(cfg, annotation_tasks(cfg.data))
+
+
+@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
+def main(cfg: DictConfig) -> float:
+    return train_job(cfg)["dev"]["overall"]["f1"]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""The model directory: every file name training writes and everyone else reads, in one place.
+
+A model directory holds the weights and ``config.json`` (with ``id2label``), the tokenizer files,
+and govner's own files:
+
+- ``govner.json``: inference settings (window size, overlap, labels, decoding), :class:`Settings`;
+- ``label_map.json``: the tag set (``id2label``, ``label2id``), read back to check the weights;
+- ``config.yaml``: the resolved training config;
+- ``splits.json``: documents and reports per split; ``split-<dev|test>.jsonl``: the exact dev and
+  test documents (text and gold spans), so a later evaluation of the split does not depend on
+  today's annotations;
+- ``data_report.json``, ``metrics.json``, ``eval-<split>/``, ``README.md`` (the model card);
+- ``onnx/``: the ONNX export (fp32, int8), made on first use by ``runtime=onnx``.
+
+Its version (:meth:`ModelDir.version`) stamps every prediction that leaves the project.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from govner.data.spans import Document, Span
+
+SETTINGS_FILE = "govner.json"
+LABEL_MAP_FILE = "label_map.json"
+TRAIN_CONFIG_FILE = "config.yaml"
+SPLITS_FILE = "splits.json"
+DATA_REPORT_FILE = "data_report.json"
+METRICS_FILE = "metrics.json"
+MODEL_CARD_FILE = "README.md"
+WEIGHTS_FILE = "model.safetensors"
+HF_CONFIG_FILE = "config.json"
+CHECKPOINTS_DIR = "checkpoints"
+ONNX_DIR = "onnx"
+EVALUATED_SPLITS = ("dev", "test")  # splits whose exact documents are kept
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the model is fed and read: windows of ``max_chars`` overlapping by ``stride``, the
+    entity labels, and the decoding used unless a caller overrides it."""
+
+    max_chars: int
+    stride: int
+    labels: tuple[str, ...]
+    decoding: str = "argmax"
+
+    def to_json(self) -> str:
+        return json.dumps({**asdict(self), "labels": list(self.labels), "decoding": str(self.decoding)}, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        raw = json.loads(text)
+        return cls(raw["max_chars"], raw["stride"], tuple(raw["labels"]), raw.get("decoding", "argmax"))
+
+
+class ModelDir:
+    """A model directory at ``path`` (see the module docstring for its files)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"ModelDir({str(self.path)!r})"
+
+    def file(self, name: str) -> Path:
+        return self.path / name
+
+    # -- what inference needs ---------------------------------------------------------------
+
+    def require(self) -> ModelDir:
+        """``self``; raises when the directory was not written by govner's training."""
+        if not self.file(SETTINGS_FILE).exists():
+            raise FileNotFoundError(f"{self.path}: not a govner model directory (no {SETTINGS_FILE})")
+        return self
+
+    def settings(self) -> Settings:
+        return Settings.from_json(self.require().file(SETTINGS_FILE).read_text(encoding="utf-8"))
+
+    def write_settings(self, settings: Settings) -> None:
+        self.file(SETTINGS_FILE).write_text(settings.to_json(), encoding="utf-8")
+
+    def labels(self) -> tuple[str, ...]:
+        """The entity labels the model was trained on."""
+        return self.settings().labels
+
+    def write_label_map(self, tags: Sequence[str]) -> None:
+        label_map = {"id2label": dict(enumerate(tags)), "label2id": {t: i for i, t in enumerate(tags)}}
+        self.file(LABEL_MAP_FILE).write_text(json.dumps(label_map, indent=2), encoding="utf-8")
+
+    def tags(self) -> list[str] | None:
+        """The tag set by id from ``label_map.json`` (``None`` for a directory without one)."""
+        path = self.file(LABEL_MAP_FILE)
+        if not path.exists():
+            return None
+        id2label = json.loads(path.read_text(encoding="utf-8"))["id2label"]
+        return [id2label[str(i)] for i in range(len(id2label))]
+
+    def check_tags(self, id2label: dict[int, str]) -> None:
+        """Raise if the weights' ``id2label`` is not the tag set training recorded."""
+        recorded = self.tags()
+        loaded = [id2label[i] for i in range(len(id2label))]
+        if recorded is not None and recorded != loaded:
+            raise ValueError(f"{self.path}: the weights tag {loaded}, but {LABEL_MAP_FILE} records {recorded}")
+
+    def version(self) -> str:
+        """``<directory name>@<time the weights were written>``: a retrained model is a new version.
+        Stamps every prediction that leaves the project (Label Studio tasks and the ML backend,
+        ``output_format=labelstudio``, silver data)."""
+        path = self.path.resolve()
+        weights = next((p for p in (path / WEIGHTS_FILE, path / HF_CONFIG_FILE) if p.exists()), path)
+        stamp = datetime.fromtimestamp(weights.stat().st_mtime, tz=UTC).strftime("%Y%m%dT%H%M%S")
+        return f"{path.name}@{stamp}"
+
+    def onnx_file(self, quantize: bool = False) -> Path:
+        """Where the ONNX export lives (fp32, or int8 with ``quantize``); made by
+        :func:`govner.inference.onnx_model.onnx_file`."""
+        return self.path / ONNX_DIR / ("model-int8.onnx" if quantize else "model.onnx")
+
+    def weights_mtime(self) -> float | None:
+        weights = self.file(WEIGHTS_FILE)
+        return weights.stat().st_mtime if weights.exists() else None
+
+    # -- what training records ----------------------------------------------------------------
+
+    def write_train_config(self, cfg) -> None:
+        from omegaconf import OmegaConf
+
+        OmegaConf.save(cfg, self.file(TRAIN_CONFIG_FILE), resolve=True)
+
+    def train_config(self):
+        from omegaconf import OmegaConf
+
+        return OmegaConf.load(self.file(TRAIN_CONFIG_FILE))
+
+    def write_splits(self, documents: dict[str, list[Document]]) -> dict:
+        """``splits.json`` (documents and reports per split) and the exact dev and test documents;
+        returns what ``splits.json`` holds."""
+        splits = {s: {"documents": len(d), "sources": sorted({x.source for x in d})} for s, d in documents.items()}
+        self.file(SPLITS_FILE).write_text(json.dumps(splits, ensure_ascii=False, indent=2), encoding="utf-8")
+        for split in EVALUATED_SPLITS:
+            with self.file(f"split-{split}.jsonl").open("w", encoding="utf-8") as fh:
+                for doc in documents.get(split, []):
+                    fh.write(json.dumps(_document_row(doc), ensure_ascii=False) + "\n")
+        return splits
+
+    def splits(self) -> dict:
+        return json.loads(self.file(SPLITS_FILE).read_text(encoding="utf-8"))
+
+    def split_documents(self, split: str) -> list[Document] | None:
+        """The exact documents of ``split`` as training saw them; ``None`` when the directory
+        does not keep them (a model trained before they were kept, or the train split)."""
+        path = self.file(f"split-{split}.jsonl")
+        if not path.exists():
+            return None
+        with path.open(encoding="utf-8") as fh:
+            return [_document(json.loads(line)) for line in fh if line.strip()]
+
+    def metrics(self) -> dict:
+        return json.loads(self.file(METRICS_FILE).read_text(encoding="utf-8"))
+
+    def write_metrics(self, metrics: dict) -> None:
+        self.file(METRICS_FILE).write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+
+
+def _document_row(doc: Document) -> dict:
+    return {
+        "id": doc.id,
+        "source": doc.source,
+        "origin": doc.origin,
+        "text": doc.text,
+        "spans": [[s.start, s.end, s.label] for s in doc.spans],
+    }
+
+
+def _document(row: dict) -> Document:
+    return Document(row["id"], row["text"], [Span(*s) for s in row["spans"]], row["source"], row["origin"])
