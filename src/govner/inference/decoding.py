@@ -1,8 +1,9 @@
 """Turning per-token label scores into an IOB2 sequence.
 
 ``argmax`` picks each token's best tag on its own; ``viterbi`` picks the best sequence in
-which every ``I-X`` follows a ``B-X`` or ``I-X`` (constrained decoding over the classifier's
-log-probabilities, no learned transitions).
+which every ``I-X`` follows a ``B-X`` or ``I-X``: over the classifier's log-probabilities with
+no learned transitions, or, for a model with a CRF layer, over its emission scores plus the
+transition, start and end scores it learned.
 """
 
 from __future__ import annotations
@@ -33,17 +34,29 @@ def viterbi(log_probs: torch.Tensor, allowed: torch.Tensor, can_start: torch.Ten
 
 
 def batch_viterbi(
-    log_probs: torch.Tensor, lengths: torch.Tensor, allowed: torch.Tensor, can_start: torch.Tensor
+    log_probs: torch.Tensor,
+    lengths: torch.Tensor,
+    allowed: torch.Tensor,
+    can_start: torch.Tensor,
+    transitions: torch.Tensor | None = None,
+    start: torch.Tensor | None = None,
+    end: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Best allowed paths for a batch of ``(batch, length, n_tags)`` log-probabilities whose rows
     hold ``lengths`` real positions each (the rest is padding): ``(batch, length)`` tag ids, of
-    which those past a row's length mean nothing. One pass over the positions serves the batch."""
+    which those past a row's length mean nothing. One pass over the positions serves the batch.
+    ``transitions[i, j]`` (score of tag ``j`` after tag ``i``), ``start`` and ``end``: a CRF's
+    learned scores, added to the path score (``log_probs`` are then its emission scores)."""
     n_rows, width, _ = log_probs.shape
     path = torch.zeros(n_rows, width, dtype=torch.long)
     if width == 0:
         return path
     forbidden = torch.where(allowed, 0.0, float("-inf"))
     score = log_probs[:, 0] + torch.where(can_start, 0.0, float("-inf"))
+    if transitions is not None:
+        forbidden = forbidden + transitions
+    if start is not None:
+        score = score + start
     back = []
     for t in range(1, width):
         total = score.unsqueeze(2) + forbidden  # (row, previous, current)
@@ -51,6 +64,8 @@ def batch_viterbi(
         new = total.gather(1, best_prev.unsqueeze(1)).squeeze(1) + log_probs[:, t]
         score = torch.where((t < lengths).unsqueeze(1), new, score)
         back.append(best_prev)
+    if end is not None:
+        score = score + end  # each row's score is frozen at its last real position
     rows = torch.arange(n_rows)
     current = score.argmax(-1)  # each row's tag at its last real position
     path[rows, (lengths - 1).clamp(min=0)] = current

@@ -24,6 +24,7 @@ from govner.data.segmentation import Segment, segment
 from govner.inference.cpu import quantize_int8, set_threads
 from govner.inference.decoding import DECODERS, allowed_transitions, batch_viterbi
 from govner.inference.onnx_model import OnnxTokenClassifier
+from govner.model.lac_tagger import crf_scores
 from govner.model.model_dir import ModelDir
 
 RUNTIMES = ("torch", "onnx")
@@ -72,6 +73,7 @@ class Predictor:
         tags = [self.id2label[i] for i in range(len(self.id2label))]
         self._allowed = allowed_transitions(tags)
         self._can_start = torch.tensor([not t.startswith("I-") for t in tags])
+        self._crf = crf_scores(model)  # a CRF layer's learned transitions, start and end scores
         self._outside = tags.index("O")
         ids = {t: i for i, t in enumerate(tags)}
         # the tag that continues each tag inside a token (O stays O, B-X and I-X go on as I-X)
@@ -157,14 +159,17 @@ class Predictor:
         """One tag id and one confidence per character of each segment."""
         enc = self.tokenizer(seg_texts, padding=True, truncation=True, return_offsets_mapping=True, return_tensors="pt")
         offsets = enc.pop("offset_mapping").numpy()
-        log_probs = self.model(**enc).logits.float().log_softmax(-1)
+        logits = self.model(**enc).logits.float()
         real = offsets[..., 0] < offsets[..., 1]  # tokens with characters: not [CLS], [SEP], padding
         # real tokens first in each row, in order, so that decoding sees them as one sequence
         order = torch.from_numpy(np.argsort(~real, axis=1, kind="stable"))
-        log_probs = log_probs.gather(1, order.unsqueeze(-1).expand_as(log_probs))
+        logits = logits.gather(1, order.unsqueeze(-1).expand_as(logits))
+        log_probs = logits.log_softmax(-1)
         n_real = real.sum(1)
         lengths = torch.from_numpy(n_real)
-        if self.decoding == "viterbi":
+        if self.decoding == "viterbi" and self._crf is not None:
+            ids = batch_viterbi(logits, lengths, self._allowed, self._can_start, *self._crf)
+        elif self.decoding == "viterbi":
             ids = batch_viterbi(log_probs, lengths, self._allowed, self._can_start)
         else:
             ids = log_probs.argmax(-1)

@@ -31,10 +31,12 @@ from govner.data.dataset import describe_data, prepare_data
 from govner.data.labelstudio_format import RawTask
 from govner.evaluation.entities import evaluate_documents
 from govner.evaluation.metrics import entity_metrics, format_table
+from govner.inference.decoding import allowed_transitions, batch_viterbi
 from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
 from govner.model.features import IGNORE, tokenize_examples
 from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
+from govner.model.lac_tagger import crf_scores
 from govner.model.modeling import build_model
 from govner.training.clock import TrainingClock
 from govner.training.model_card import write_model_card
@@ -116,7 +118,7 @@ def train(cfg: DictConfig, tasks: list[RawTask] | None = None) -> dict:
         eval_dataset=features["dev"],
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
-        compute_metrics=_token_metrics(tags, labels),
+        compute_metrics=_entity_metrics(model, tags, labels, str(cfg.decoding)),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=own["early_stopping_patience"]), clock],
     )
     started = time.perf_counter()
@@ -190,7 +192,10 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
             print(format_table(evaluation.metrics, f"\n{split} ({len(data.documents[split])} sentences):"))
     metrics["training"] = training
     directory.write_metrics(metrics)
-    base = cfg.model.name_or_path or f"scratch BERT ({OmegaConf.to_container(cfg.model.scratch)})"
+    if cfg.model.get("architecture") == "lac":
+        base = f"LAC-small tagger ({OmegaConf.to_container(cfg.model.lac)})"
+    else:
+        base = cfg.model.name_or_path or f"scratch BERT ({OmegaConf.to_container(cfg.model.scratch)})"
     write_model_card(
         model_dir,
         cfg.run_name,
@@ -201,16 +206,32 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
     return metrics
 
 
-def _token_metrics(tags: list[str], labels: tuple[str, ...]):
-    """``compute_metrics`` for the Trainer: seqeval on token labels (ignored positions dropped)."""
+def _entity_metrics(model, tags: list[str], labels: tuple[str, ...], decoding: str):
+    """``compute_metrics`` for the Trainer: seqeval entity F1 on the dev windows, decoded as the
+    shipped model decodes (``decoding``; with a CRF layer, its current learned transitions), so
+    that early stopping and the best checkpoint follow the figure that is reported."""
+    allowed = allowed_transitions(tags)
+    can_start = torch.tensor([not t.startswith("I-") for t in tags])
 
     def compute(prediction: EvalPrediction) -> dict:
-        pred_ids = np.argmax(prediction.predictions, axis=-1)
+        crf = crf_scores(model)
         gold, pred = [], []
-        for p_row, g_row in zip(pred_ids, prediction.label_ids, strict=True):
-            keep = g_row != IGNORE
-            gold.append([tags[i] for i in g_row[keep]])
-            pred.append([tags[i] for i in p_row[keep]])
+        for first in range(0, len(prediction.label_ids), 256):
+            scores = prediction.predictions[first : first + 256]
+            label_ids = prediction.label_ids[first : first + 256]
+            keep = label_ids != IGNORE
+            order = np.argsort(~keep, axis=1, kind="stable")  # kept positions first, in order
+            scores = torch.from_numpy(np.take_along_axis(scores, order[..., None], 1)).float()
+            lengths = torch.from_numpy(keep.sum(1))
+            if decoding == "viterbi" and crf is not None:
+                pred_ids = batch_viterbi(scores, lengths, allowed, can_start, *crf)
+            elif decoding == "viterbi":
+                pred_ids = batch_viterbi(scores.log_softmax(-1), lengths, allowed, can_start)
+            else:
+                pred_ids = scores.argmax(-1)
+            for row, n in enumerate(lengths.tolist()):
+                gold.append([tags[i] for i in label_ids[row][keep[row]]])
+                pred.append([tags[i] for i in pred_ids[row, :n].tolist()])
         metrics = entity_metrics(gold, pred, labels)
         return {
             "f1": metrics["overall"]["f1"],

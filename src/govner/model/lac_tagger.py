@@ -1,0 +1,300 @@
+"""A character tagger built on LAC-small (see :mod:`lac_small`), as a Hugging Face model.
+
+Per character it sees a trainable embedding initialized from LAC's character embeddings, the
+states and tag scores of LAC's frozen two-layer BiGRU (word boundaries, POS, ORG/LOC/PER/TIME,
+learned by Baidu on large corpora), optionally hashed character bigrams; a BiLSTM (or a small
+CNN) turns them into emission scores, and a linear-chain CRF with IOB2 constraints learns the
+transition scores. Registered with ``AutoConfig`` / ``AutoModelForTokenClassification`` so a
+model directory loads like any other once ``govner`` is imported.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import torch
+from torch import nn
+from transformers import AutoConfig, AutoModelForTokenClassification, PretrainedConfig, PreTrainedModel
+from transformers.modeling_outputs import TokenClassifierOutput
+
+IMPOSSIBLE = -1e4  # score of a transition IOB2 forbids (finite: keeps the CRF's sums stable)
+
+
+class LacTaggerConfig(PretrainedConfig):
+    model_type = "govner-lac"
+
+    def __init__(
+        self,
+        vocab_size: int = 21100,
+        embedding_dim: int = 128,
+        lac_dim: int = 128,
+        lac_tags: int = 57,
+        use_lac_encoder: bool = True,
+        bigram_buckets: int = 0,
+        bigram_dim: int = 0,
+        encoder: str = "lstm",
+        hidden_size: int = 128,
+        dropout: float = 0.3,
+        use_crf: bool = True,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.vocab_size = vocab_size
+        self.embedding_dim = embedding_dim
+        self.lac_dim = lac_dim
+        self.lac_tags = lac_tags
+        self.use_lac_encoder = use_lac_encoder
+        self.bigram_buckets = bigram_buckets
+        self.bigram_dim = bigram_dim
+        self.encoder = encoder
+        self.hidden_size = hidden_size
+        self.dropout = dropout
+        self.use_crf = use_crf
+
+
+# (plain Python: TorchScript re-specializes on every new length)
+def _bigru_steps(projected: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Both directions of one Paddle ``dynamic_gru`` layer at once (the reset gate applies to the
+    state before its product with the candidate weights, unlike ``torch.nn.GRU``).
+    ``projected`` (2, B, L, 3D), direction 1 time-reversed; ``weight`` (2, D, 3D); ``mask`` (2, B, L)."""
+    dim = weight.shape[1]
+    state = projected.new_zeros(projected.shape[0], projected.shape[1], dim)
+    gates_w = weight[:, :, : 2 * dim]
+    cand_w = weight[:, :, 2 * dim :]
+    outputs = []
+    for t in range(projected.shape[2]):
+        x = projected[:, :, t]
+        gates = torch.sigmoid(x[:, :, : 2 * dim] + torch.bmm(state, gates_w))
+        update, reset = gates[:, :, :dim], gates[:, :, dim:]
+        candidate = torch.tanh(x[:, :, 2 * dim :] + torch.bmm(reset * state, cand_w))
+        new = (1 - update) * state + update * candidate
+        state = torch.where(mask[:, :, t].unsqueeze(2), new, state)
+        outputs.append(state)
+    return torch.stack(outputs, 2)
+
+
+class LacEncoder(nn.Module):
+    """LAC-small's embeddings, two BiGRU layers and tag layer, frozen; rows in tokenizer order."""
+
+    def __init__(self, vocab_size: int, dim: int, n_tags: int) -> None:
+        super().__init__()
+        self.embeddings = nn.Embedding(vocab_size, dim)
+        self.projections = nn.ModuleList([nn.Linear(d, 3 * dim) for d in (dim, dim, 2 * dim, 2 * dim)])
+        self.gru_weights = nn.Parameter(torch.zeros(4, dim, 3 * dim))
+        self.gru_biases = nn.Parameter(torch.zeros(4, 3 * dim))
+        self.tagger = nn.Linear(2 * dim, n_tags)
+        self.requires_grad_(False)
+
+    def forward(self, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """(B, L, 2·dim + n_tags): the last BiGRU layer's states and LAC's tag log-probabilities."""
+        length = input_ids.shape[1]
+        positions = torch.arange(length, device=input_ids.device).unsqueeze(0)
+        backwards = mask.sum(1, keepdim=True) - 1 - positions
+        reverse = torch.where(backwards >= 0, backwards, positions)  # padding stays in place
+        x = self.embeddings(input_ids)
+        both = torch.stack([mask, mask])
+        for layer in range(2):
+            fwd, bwd = 2 * layer, 2 * layer + 1
+            xf = self.projections[fwd](x) + self.gru_biases[fwd]
+            xb = self.projections[bwd](x) + self.gru_biases[bwd]
+            xb = xb.gather(1, reverse.unsqueeze(2).expand_as(xb))
+            out = _bigru_steps(torch.stack([xf, xb]), self.gru_weights[fwd : bwd + 1], both)
+            back = out[1].gather(1, reverse.unsqueeze(2).expand_as(out[1]))
+            x = torch.cat([out[0], back], -1)
+        return torch.cat([x, self.tagger(x).log_softmax(-1)], -1)
+
+    def load_lac(self, rows: list[int]) -> None:
+        """Copy LAC-small's weights; ``rows[i]`` is LAC's embedding row for tokenizer id ``i``."""
+        from govner.model.lac_small import weights
+
+        w = {k: torch.from_numpy(v) for k, v in weights().items()}
+        self.embeddings.weight.data.copy_(w["word_emb"][rows])
+        dim = self.gru_weights.shape[1]
+        for k, projection in enumerate(self.projections):
+            projection.weight.data.copy_(w[f"fc_{k}.w_0"].T)
+            projection.bias.data.copy_(w[f"fc_{k}.b_0"].reshape(-1))
+            flat = w[f"gru_{k}.w_0"].reshape(-1)  # Paddle stores [D, 2D] gate weights, then [D, D]
+            self.gru_weights.data[k] = torch.cat([flat[: 2 * dim * dim].reshape(dim, 2 * dim), flat[2 * dim * dim :].reshape(dim, dim)], 1)
+            self.gru_biases.data[k] = w[f"gru_{k}.b_0"].reshape(-1)
+        self.tagger.weight.data.copy_(w["fc_4.w_0"].T)
+        self.tagger.bias.data.copy_(w["fc_4.b_0"].reshape(-1))
+
+
+def _may_follow(prev: str, tag: str) -> bool:
+    """IOB2: ``I-X`` only after ``B-X`` or ``I-X``."""
+    return not tag.startswith("I-") or prev in (f"B-{tag[2:]}", tag)
+
+
+class CRF(nn.Module):
+    """Linear-chain CRF over the model's tags; IOB2-forbidden transitions are masked out."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__()
+        n = len(tags)
+        self.transitions = nn.Parameter(torch.zeros(n, n))
+        self.start = nn.Parameter(torch.zeros(n))
+        self.end = nn.Parameter(torch.zeros(n))
+        # plain attributes, not buffers: from_pretrained leaves non-persistent buffers uninitialized
+        self._allowed = [[_may_follow(prev, tag) for tag in tags] for prev in tags]
+        self._can_start = [not t.startswith("I-") for t in tags]
+
+    def scores(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Transition, start and end scores, with what IOB2 forbids at :data:`IMPOSSIBLE`."""
+        device = self.transitions.device
+        forbidden = torch.where(torch.tensor(self._allowed, device=device), 0.0, IMPOSSIBLE)
+        cannot_start = torch.where(torch.tensor(self._can_start, device=device), 0.0, IMPOSSIBLE)
+        return self.transitions + forbidden, self.start + cannot_start, self.end
+
+    def nll(self, emissions: torch.Tensor, tags: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Summed negative log-likelihood of ``tags``; rows are left-aligned, ``mask`` marks real positions."""
+        trans, start, end = self.scores()
+        maskf = mask.float()
+        emitted = (emissions.gather(2, tags.unsqueeze(2)).squeeze(2) * maskf).sum(1)
+        moved = (trans[tags[:, :-1], tags[:, 1:]] * maskf[:, 1:]).sum(1)
+        last = tags.gather(1, (mask.sum(1) - 1).clamp(min=0).unsqueeze(1)).squeeze(1)
+        gold = start[tags[:, 0]] + emitted + moved + end[last]
+        alpha = start + emissions[:, 0]
+        for t in range(1, emissions.shape[1]):
+            step = torch.logsumexp(alpha.unsqueeze(2) + trans, 1) + emissions[:, t]
+            alpha = torch.where(mask[:, t : t + 1], step, alpha)
+        return (torch.logsumexp(alpha + end, 1) - gold)[mask[:, 0]].sum()
+
+
+def crf_scores(model) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
+    """A model's learned CRF transition, start and end scores (IOB2 masks applied), or ``None``."""
+    crf = getattr(model, "crf", None)
+    if crf is None:
+        return None
+    with torch.no_grad():
+        return tuple(t.detach().float().clone() for t in crf.scores())
+
+
+def left_align(values: torch.Tensor, keep: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Move each row's kept positions to its front, in order: ``(values, mask)``."""
+    order = torch.argsort((~keep).int(), dim=1, stable=True)
+    shape = order.shape + values.shape[2:]
+    index = order.view(*order.shape, *([1] * (values.dim() - 2))).expand(shape)
+    return values.gather(1, index), keep.gather(1, order)
+
+
+class LacTaggerForTokenClassification(PreTrainedModel):
+    config_class = LacTaggerConfig
+    base_model_prefix = "tagger"
+    _no_split_modules: list[str] = []
+
+    def __init__(self, config: LacTaggerConfig) -> None:
+        super().__init__(config)
+        self.embeddings = nn.Embedding(config.vocab_size, config.embedding_dim)
+        width = config.embedding_dim
+        self.lac = None
+        if config.use_lac_encoder:
+            self.lac = LacEncoder(config.vocab_size, config.lac_dim, config.lac_tags)
+            width += 2 * config.lac_dim + config.lac_tags
+        self.bigrams = None
+        if config.bigram_buckets:
+            self.bigrams = nn.Embedding(config.bigram_buckets, config.bigram_dim)
+            width += 2 * config.bigram_dim
+        self.dropout = nn.Dropout(config.dropout)
+        if config.encoder == "lstm":
+            self.encoder = nn.LSTM(width, config.hidden_size, batch_first=True, bidirectional=True)
+        else:
+            raise ValueError(f"encoder must be 'lstm', got {config.encoder!r}")
+        self.classifier = nn.Linear(2 * config.hidden_size, config.num_labels)
+        tags = [config.id2label[i] for i in range(config.num_labels)]
+        self.crf = CRF(tags) if config.use_crf else None
+        self.post_init()
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if isinstance(module, LacEncoder):
+            return  # loaded from LAC-small or from the checkpoint
+        super()._init_weights(module)
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        labels: torch.Tensor | None = None,
+        **unused,
+    ) -> TokenClassifierOutput:
+        mask = attention_mask.bool() if attention_mask is not None else torch.ones_like(input_ids, dtype=torch.bool)
+        features = [self.embeddings(input_ids)]
+        if self.lac is not None:
+            with torch.no_grad():
+                features.append(self.lac(input_ids, mask))
+        if self.bigrams is not None:
+            before = torch.nn.functional.pad(input_ids[:, :-1], (1, 0))
+            after = torch.nn.functional.pad(input_ids[:, 1:], (0, 1))
+            buckets = self.config.bigram_buckets
+            features += [self.bigrams((before * 1000003 + input_ids) % buckets), self.bigrams((input_ids * 1000003 + after) % buckets)]
+        hidden = self.dropout(torch.cat(features, -1))
+        lengths = mask.sum(1).clamp(min=1).cpu()
+        packed = nn.utils.rnn.pack_padded_sequence(hidden, lengths, batch_first=True, enforce_sorted=False)
+        out, _ = self.encoder(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=input_ids.shape[1])
+        logits = self.classifier(self.dropout(out))
+        loss = None
+        if labels is not None:
+            keep = (labels != -100) & mask
+            if self.crf is not None:
+                emissions, kept = left_align(logits, keep)
+                gold, _ = left_align(labels.clamp(min=0), keep)
+                loss = self.crf.nll(emissions, gold, kept) / max(int(kept[:, 0].sum()), 1)
+            else:
+                loss = nn.functional.cross_entropy(logits[keep], labels[keep])
+        return TokenClassifierOutput(loss=loss, logits=logits)
+
+    def init_from_lac(self, rows: list[int]) -> None:
+        """Embeddings (trainable and frozen) and the frozen encoder from LAC-small."""
+        if self.lac is not None:
+            self.lac.load_lac(rows)
+            self.embeddings.weight.data.copy_(self.lac.embeddings.weight.data)
+        else:
+            from govner.model.lac_small import weights
+
+            self.embeddings.weight.data.copy_(torch.from_numpy(weights()["word_emb"])[rows])
+
+
+AutoConfig.register(LacTaggerConfig.model_type, LacTaggerConfig)
+AutoModelForTokenClassification.register(LacTaggerConfig, LacTaggerForTokenClassification)
+
+
+class LacTags:
+    """LAC-small's own POS/NE tag for every character of a text (its BiGRU and CRF, batched)."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        from govner.model import lac_small
+
+        self.batch_size = batch_size
+        self.names = lac_small.tags()
+        rows = list(range(len(lac_small.vocabulary()) + 1))
+        self.encoder = LacEncoder(len(rows), lac_small.EMBEDDING_DIM, len(self.names))
+        self.encoder.load_lac(rows)
+        crf = torch.from_numpy(lac_small.weights()["crfw"])  # row 0: start, row 1: end, then transitions
+        self.start, self.end, self.transitions = crf[0], crf[1], crf[2:]
+
+    @torch.inference_mode()
+    def __call__(self, texts: list[str]) -> list[list[str]]:
+        from govner.inference.decoding import batch_viterbi
+        from govner.model import lac_small
+
+        out: list[list[str]] = [[] for _ in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        allowed = torch.ones(len(self.names), len(self.names), dtype=torch.bool)
+        can_start = torch.ones(len(self.names), dtype=torch.bool)
+        for k in range(0, len(order), self.batch_size):
+            batch = [i for i in order[k : k + self.batch_size] if texts[i]]
+            if not batch:
+                continue
+            width = max(len(texts[i]) for i in batch)
+            ids = torch.zeros(len(batch), width, dtype=torch.long)
+            for r, i in enumerate(batch):
+                ids[r, : len(texts[i])] = torch.tensor([lac_small.row_for(unicodedata.normalize("NFKC", c)[:1] or c) for c in texts[i]])
+            lengths = torch.tensor([len(texts[i]) for i in batch])
+            mask = torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
+            # LAC's tag log-probabilities differ from its raw emissions by one constant per position,
+            # which shifts every path's score equally: the CRF's best path is the same.
+            emissions = self.encoder(ids, mask)[..., -len(self.names) :]
+            paths = batch_viterbi(emissions, lengths, allowed, can_start, self.transitions, self.start, self.end)
+            for r, i in enumerate(batch):
+                out[i] = [self.names[t] for t in paths[r, : len(texts[i])].tolist()]
+        return out
