@@ -125,7 +125,7 @@ def test_left_align_moves_kept_positions_to_the_front_in_order():
 @pytest.fixture(scope="module")
 def lac_model_dir(tmp_path_factory):
     arch = OmegaConf.create(
-        {"use_lac_encoder": True, "bigram_buckets": 101, "bigram_dim": 4, "hidden_size": 8, "dropout": 0.0,
+        {"use_lac_encoder": True, "finetune_lac": False, "encoder": "lstm", "bigram_buckets": 101, "bigram_dim": 4, "hidden_size": 8, "dropout": 0.0,
          "use_crf": True, "max_length": 64}
     )
     tags = ["O", "B-INDICATOR", "I-INDICATOR", "B-QUANTITY", "I-QUANTITY", "B-UNIT", "I-UNIT", "B-ORG", "I-ORG"]

@@ -1,9 +1,9 @@
 """A character tagger built on LAC-small (see :mod:`lac_small`), as a Hugging Face model.
 
-Per character it sees a trainable embedding initialized from LAC's character embeddings, the
-states and tag scores of LAC's frozen two-layer BiGRU (word boundaries, POS, ORG/LOC/PER/TIME,
-learned by Baidu on large corpora), optionally hashed character bigrams; a BiLSTM (or a small
-CNN) turns them into emission scores, and a linear-chain CRF with IOB2 constraints learns the
+Per character it sees LAC's character embedding and the states and tag scores of LAC's
+two-layer BiGRU (word boundaries, POS, ORG/LOC/PER/TIME, learned by Baidu on large corpora),
+fine-tuned or frozen, and optionally hashed character bigrams; a linear layer (or a BiLSTM first)
+turns them into emission scores, and a linear-chain CRF with IOB2 constraints learns the
 transition scores. Registered with ``AutoConfig`` / ``AutoModelForTokenClassification`` so a
 model directory loads like any other once ``govner`` is imported.
 """
@@ -30,6 +30,7 @@ class LacTaggerConfig(PretrainedConfig):
         lac_dim: int = 128,
         lac_tags: int = 57,
         use_lac_encoder: bool = True,
+        finetune_lac: bool = True,
         bigram_buckets: int = 0,
         bigram_dim: int = 0,
         encoder: str = "lstm",
@@ -44,6 +45,7 @@ class LacTaggerConfig(PretrainedConfig):
         self.lac_dim = lac_dim
         self.lac_tags = lac_tags
         self.use_lac_encoder = use_lac_encoder
+        self.finetune_lac = finetune_lac
         self.bigram_buckets = bigram_buckets
         self.bigram_dim = bigram_dim
         self.encoder = encoder
@@ -74,16 +76,17 @@ def _bigru_steps(projected: torch.Tensor, weight: torch.Tensor, mask: torch.Tens
 
 
 class LacEncoder(nn.Module):
-    """LAC-small's embeddings, two BiGRU layers and tag layer, frozen; rows in tokenizer order."""
+    """LAC-small's embeddings, two BiGRU layers and tag layer (frozen unless fine-tuned); rows in
+    tokenizer order."""
 
-    def __init__(self, vocab_size: int, dim: int, n_tags: int) -> None:
+    def __init__(self, vocab_size: int, dim: int, n_tags: int, trainable: bool = False) -> None:
         super().__init__()
         self.embeddings = nn.Embedding(vocab_size, dim)
         self.projections = nn.ModuleList([nn.Linear(d, 3 * dim) for d in (dim, dim, 2 * dim, 2 * dim)])
         self.gru_weights = nn.Parameter(torch.zeros(4, dim, 3 * dim))
         self.gru_biases = nn.Parameter(torch.zeros(4, 3 * dim))
         self.tagger = nn.Linear(2 * dim, n_tags)
-        self.requires_grad_(False)
+        self.requires_grad_(trainable)
 
     def forward(self, input_ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """(B, L, 2·dim + n_tags): the last BiGRU layer's states and LAC's tag log-probabilities."""
@@ -184,12 +187,14 @@ class LacTaggerForTokenClassification(PreTrainedModel):
 
     def __init__(self, config: LacTaggerConfig) -> None:
         super().__init__(config)
-        self.embeddings = nn.Embedding(config.vocab_size, config.embedding_dim)
-        width = config.embedding_dim
         self.lac = None
+        width = 0
         if config.use_lac_encoder:
-            self.lac = LacEncoder(config.vocab_size, config.lac_dim, config.lac_tags)
+            self.lac = LacEncoder(config.vocab_size, config.lac_dim, config.lac_tags, trainable=config.finetune_lac)
             width += 2 * config.lac_dim + config.lac_tags
+        # a fine-tuned encoder's own embeddings are fed on; a frozen one gets a trainable copy
+        self.embeddings = None if self.lac is not None and config.finetune_lac else nn.Embedding(config.vocab_size, config.embedding_dim)
+        width += config.embedding_dim
         self.bigrams = None
         if config.bigram_buckets:
             self.bigrams = nn.Embedding(config.bigram_buckets, config.bigram_dim)
@@ -197,9 +202,12 @@ class LacTaggerForTokenClassification(PreTrainedModel):
         self.dropout = nn.Dropout(config.dropout)
         if config.encoder == "lstm":
             self.encoder = nn.LSTM(width, config.hidden_size, batch_first=True, bidirectional=True)
+            width = 2 * config.hidden_size
+        elif config.encoder == "none":
+            self.encoder = None
         else:
-            raise ValueError(f"encoder must be 'lstm', got {config.encoder!r}")
-        self.classifier = nn.Linear(2 * config.hidden_size, config.num_labels)
+            raise ValueError(f"encoder must be 'lstm' or 'none', got {config.encoder!r}")
+        self.classifier = nn.Linear(width, config.num_labels)
         tags = [config.id2label[i] for i in range(config.num_labels)]
         self.crf = CRF(tags) if config.use_crf else None
         self.post_init()
@@ -217,21 +225,25 @@ class LacTaggerForTokenClassification(PreTrainedModel):
         **unused,
     ) -> TokenClassifierOutput:
         mask = attention_mask.bool() if attention_mask is not None else torch.ones_like(input_ids, dtype=torch.bool)
-        features = [self.embeddings(input_ids)]
+        features = []
         if self.lac is not None:
-            with torch.no_grad():
+            with torch.set_grad_enabled(self.config.finetune_lac and torch.is_grad_enabled()):
                 features.append(self.lac(input_ids, mask))
+        embeddings = self.lac.embeddings if self.embeddings is None else self.embeddings
+        features.append(embeddings(input_ids))
         if self.bigrams is not None:
             before = torch.nn.functional.pad(input_ids[:, :-1], (1, 0))
             after = torch.nn.functional.pad(input_ids[:, 1:], (0, 1))
             buckets = self.config.bigram_buckets
             features += [self.bigrams((before * 1000003 + input_ids) % buckets), self.bigrams((input_ids * 1000003 + after) % buckets)]
         hidden = self.dropout(torch.cat(features, -1))
-        lengths = mask.sum(1).clamp(min=1).cpu()
-        packed = nn.utils.rnn.pack_padded_sequence(hidden, lengths, batch_first=True, enforce_sorted=False)
-        out, _ = self.encoder(packed)
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=input_ids.shape[1])
-        logits = self.classifier(self.dropout(out))
+        if self.encoder is not None:
+            lengths = mask.sum(1).clamp(min=1).cpu()
+            packed = nn.utils.rnn.pack_padded_sequence(hidden, lengths, batch_first=True, enforce_sorted=False)
+            out, _ = self.encoder(packed)
+            hidden, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=input_ids.shape[1])
+            hidden = self.dropout(hidden)
+        logits = self.classifier(hidden)
         loss = None
         if labels is not None:
             keep = (labels != -100) & mask
@@ -244,10 +256,11 @@ class LacTaggerForTokenClassification(PreTrainedModel):
         return TokenClassifierOutput(loss=loss, logits=logits)
 
     def init_from_lac(self, rows: list[int]) -> None:
-        """Embeddings (trainable and frozen) and the frozen encoder from LAC-small."""
+        """The encoder and the embeddings from LAC-small; ``rows[i]``: LAC's row for tokenizer id ``i``."""
         if self.lac is not None:
             self.lac.load_lac(rows)
-            self.embeddings.weight.data.copy_(self.lac.embeddings.weight.data)
+            if self.embeddings is not None:
+                self.embeddings.weight.data.copy_(self.lac.embeddings.weight.data)
         else:
             from govner.model.lac_small import weights
 

@@ -80,6 +80,8 @@ def build_lac_tagger(
     config = LacTaggerConfig(
         vocab_size=len(vocab),
         use_lac_encoder=arch.use_lac_encoder,
+        finetune_lac=arch.finetune_lac,
+        encoder=arch.encoder,
         bigram_buckets=arch.bigram_buckets,
         bigram_dim=arch.bigram_dim,
         hidden_size=arch.hidden_size,
