@@ -64,7 +64,9 @@ def plain(marked: str) -> str:
 
 def untrained_model_dir(model_dir: Path) -> Path:
     """A tiny untrained BERT saved like a trained govner model (weights, tokenizer, govner.json):
-    for tests that need a model directory, not a good model."""
+    for tests that need a model directory, not a good model. Its weights are seeded and its ``O``
+    tag held back, so it tags entities (the same ones every run) for the tests to check."""
+    import torch
     from transformers import BertConfig, BertForTokenClassification
 
     from govner.labels import ENTITY_LABELS, iob2_tags
@@ -84,7 +86,11 @@ def untrained_model_dir(model_dir: Path) -> Path:
         id2label=dict(enumerate(tags)),
         label2id={t: i for i, t in enumerate(tags)},
     )
-    BertForTokenClassification(config).save_pretrained(model_dir)
+    torch.manual_seed(0)
+    model = BertForTokenClassification(config)
+    with torch.no_grad():
+        model.classifier.bias[tags.index("O")] = -1.0
+    model.save_pretrained(model_dir)
     tokenizer.save_pretrained(model_dir)
     settings = {"max_chars": 30, "stride": 8, "labels": list(ENTITY_LABELS), "decoding": "viterbi"}
     (model_dir / SETTINGS_FILE).write_text(json.dumps(settings), encoding="utf-8")

@@ -20,6 +20,9 @@ def test_windows_cover_every_character(length, max_chars, data):
     assert ws[0].start == 0 and ws[-1].end == length
     assert all(0 < w.end - w.start <= max_chars for w in ws)
     assert all(b.start <= a.end for a, b in zip(ws, ws[1:], strict=False))  # no gap
+    # every window but the last is full, and the next one starts ``stride`` characters before its end
+    assert all(a.end - a.start == max_chars for a in ws[:-1])
+    assert all(a.end - b.start == stride for a, b in zip(ws, ws[1:], strict=False))
 
 
 @st.composite
@@ -34,6 +37,18 @@ def long_document(draw):
         spans.append(Span(pos, pos + size, draw(st.sampled_from(["INDICATOR", "QUANTITY"]))))
         pos += size
     return Document("d", "字" * length, spans, "r")
+
+
+@settings(max_examples=200)
+@given(long_document(), st.integers(16, 40), st.integers(0, 8))
+def test_windows_overlap_by_stride_unless_an_entity_moves_the_start(doc, max_chars, stride):
+    ws = windows(0, len(doc.text), max_chars, stride, doc.spans)
+    for a, b in zip(ws, ws[1:], strict=False):
+        start = a.end - stride  # where the next window starts, unless that would cut an entity
+        if start > a.start and not any(s.start < start < s.end <= a.end for s in doc.spans):
+            assert b.start == start
+        else:
+            assert a.start < b.start and a.end - b.start < stride
 
 
 @settings(max_examples=200)

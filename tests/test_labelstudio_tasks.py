@@ -31,7 +31,7 @@ class StubTagger:
         self.lowest = lowest
 
     def predict(self, texts):
-        return [DocumentPrediction([], score=0.99, min_score=self.lowest[t]) for t in texts]
+        return [DocumentPrediction([], mean_score=0.99, min_score=self.lowest[t]) for t in texts]
 
 
 def test_labeling_config_comes_from_the_schema_with_colors_and_hotkeys():
@@ -80,7 +80,7 @@ def test_report_source_is_relative_to_the_corpus_root(tmp_path):
 def test_uncertainty_order_puts_the_least_confident_first():
     confidences = {"a": 0.97, "b": 0.41, "c": 0.88, "d": 0.41, "e": 0.60}
     predictions = StubTagger(confidences).predict(list(confidences))
-    predictions[3] = DocumentPrediction([], score=0.50, min_score=0.41)  # ties with b, lower mean: first
+    predictions[3] = DocumentPrediction([], mean_score=0.50, min_score=0.41)  # ties with b, lower mean: first
     order = rank_by_uncertainty(predictions)
     assert [list(confidences)[i] for i in order] == ["d", "b", "e", "c", "a"]
 

@@ -47,7 +47,7 @@ def test_onnx_predictor_tags_documents_like_the_torch_predictor(model_dir):
     for e, g in zip(expected, got, strict=True):
         assert [(x.start, x.end, x.label) for x in g.entities] == [(x.start, x.end, x.label) for x in e.entities]
         assert np.allclose([x.score for x in g.entities], [x.score for x in e.entities], atol=1e-4)
-        assert g.score == pytest.approx(e.score, abs=1e-4)
+        assert g.mean_score == pytest.approx(e.mean_score, abs=1e-4)
 
 
 def test_export_is_kept_until_the_weights_change(model_dir):
@@ -68,7 +68,8 @@ def test_int8_onnx_model_has_integer_matmuls_and_tags_whole_documents(model_dir)
     assert any(node.op_type in ("MatMulInteger", "DynamicQuantizeMatMul") for node in graph.node)
     text = "\n".join(plain(m) for m, _ in MARKED)
     (prediction,) = Predictor.from_dir(model_dir, runtime="onnx", quantize=True).predict([text])
-    assert 0.0 < prediction.score <= 1.0
+    assert 0.0 < prediction.mean_score <= 1.0
+    assert prediction.entities  # the untrained model tags (conftest): the checks below have entities to check
     for e in prediction.entities:
         assert text[e.start : e.end] == e.text
 

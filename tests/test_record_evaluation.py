@@ -7,7 +7,7 @@ from conftest import ROOT, export_tasks, write_json
 from markup import parse_markup
 
 from govner.data.spans import Document
-from govner.records.evaluation import Row, linker_on_gold_spans, match_records, score_records
+from govner.records.evaluation import ComparedRecord, linker_on_gold_spans, match_records, score_records
 from govner.records.gold import GoldRecordError, load_gold_records
 
 GDP = "全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]，增长[[3.0|QUANTITY]][[%|UNIT]]。"
@@ -69,10 +69,10 @@ def test_linker_on_gold_spans_scores_a_correct_gold_set_perfectly(tmp_path, docu
 
 def test_a_value_written_twice_is_matched_by_position(tmp_path, documents):
     sentences, _ = load_gold_records(write_gold(tmp_path, [gold_line("2")]), documents)
-    gold = [Row.from_gold(r, s) for r, s in zip(sentences[0].records, sentences[0].starts, strict=True)]
+    gold = [ComparedRecord.from_gold(r, s) for r, s in zip(sentences[0].records, sentences[0].starts, strict=True)]
     swapped = [
-        Row(**{**vars(gold[0]), "indicator": "进出口"}),
-        Row(**{**vars(gold[1]), "indicator": "进口"}),
+        ComparedRecord(**{**vars(gold[0]), "indicator": "进出口"}),
+        ComparedRecord(**{**vars(gold[1]), "indicator": "进口"}),
     ]
     m = match_records(gold, swapped)
     assert m.pairs == [] and len(m.relinked) == 2  # both values found, both linked wrongly
@@ -102,8 +102,8 @@ def test_a_wrong_kind_is_a_match_but_not_an_exact_value(tmp_path, documents):
 def test_missed_and_spurious_records_and_float_tolerance(tmp_path, documents):
     sentences, _ = load_gold_records(write_gold(tmp_path, [gold_line("1")]), documents)
     level, growth = linker_on_gold_spans(sentences)[0]
-    near = Row(**{**vars(level), "base_value": 71711000000.00001})  # float noise agrees
-    spurious = Row(**{**vars(growth), "indicator": None, "start": 0, "value_text": "全年"})
+    near = ComparedRecord(**{**vars(level), "base_value": 71711000000.00001})  # float noise agrees
+    spurious = ComparedRecord(**{**vars(growth), "indicator": None, "start": 0, "value_text": "全年"})
     result = score_records(sentences, [[near, spurious]])
     m = result.metrics
     assert (m["records"]["precision"], m["records"]["recall"]) == (0.5, 0.5)
@@ -112,7 +112,7 @@ def test_missed_and_spurious_records_and_float_tolerance(tmp_path, documents):
         "missed": "3.0%",
         "spurious": "全年",
     }
-    far = Row(**{**vars(level), "base_value": 71712000000.0})  # 1.4e-5 relative: differs
+    far = ComparedRecord(**{**vars(level), "base_value": 71712000000.0})  # 1.4e-5 relative: differs
     assert score_records(sentences, [[far, growth]]).metrics["field_errors"] == {"base_value": 1}
 
 

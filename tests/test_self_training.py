@@ -12,13 +12,13 @@ from omegaconf import OmegaConf
 
 from govner.data.dataset import prepare_data
 from govner.inference.predictor import Predictor
-from govner.labels import iob2_tags
+from govner.labels import ENTITY_LABELS, iob2_tags
 from govner.model.tokenization import build_vocab, char_tokenizer
 from govner.paths import CONFIG_DIR
 from govner.training.self_training import equal_steps_epochs, make_silver, write_silver
 
 TAGS = iob2_tags()
-LABELS = ("INDICATOR", "QUANTITY", "UNIT", "ORG")
+LABELS = ENTITY_LABELS
 
 
 class DoubtfulDigitTagger(torch.nn.Module):

@@ -1,5 +1,11 @@
 from govner.data.spans import Document
-from govner.data.split import read_sources, split_by_source, write_sources
+from govner.data.split import read_sources, split_by_source
+
+
+def write_sources(path, sources: set[str], header: str) -> None:
+    """A test-reports file as annotations/test_reports.txt is written: a comment, one report a line."""
+    body = "".join(f"{s}\n" for s in sorted(sources))
+    path.write_text(f"# {header}\n{body}", encoding="utf-8")
 
 
 def docs(n_sources=20, per_source=10):

@@ -9,7 +9,7 @@ from conftest import ROOT, export_tasks, write_json
 from test_integration import EXTRA, MARKED
 from transformers import TrainerControl, TrainerState, TrainingArguments
 
-from govner.bench.training import DOC_END, DOC_START, Setup, format_table, time_to_f1, update_doc
+from govner.bench.training import DOC_END, DOC_START, Setup, format_benchmark_table, time_to_f1, update_doc
 from govner.training.clock import TrainingClock
 
 
@@ -39,7 +39,7 @@ def test_table_ratios_compare_with_the_first_row():
         {**row, "setup": "2x1", "processes": 2, "chars_per_second": 150.0, "f1_seconds": 10.0, "f1_epoch": 2},
         {**row, "setup": "1x2", "threads": 2, "chars_per_second": 120.0, "f1_seconds": None, "f1_epoch": None},
     ]
-    lines = format_table(rows, 0.5).splitlines()
+    lines = format_benchmark_table(rows, 0.5).splitlines()
     assert "s to dev F1 ≥ 0.5" in lines[0] and len(lines) == 5
     assert "| 1.50 |" in lines[3] and "| 2.00 |" in lines[3]  # throughput × 1.5, time to F1 halved
     assert "not reached" in lines[4] and "| 1.20 |" in lines[4]

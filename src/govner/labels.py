@@ -1,8 +1,16 @@
-"""The entity labels and their IOB2 tag set (see annotations/GUIDELINES.md)."""
+"""The entity labels, read from configs/label_schema.yaml (the one list: training, evaluation,
+records, Label Studio), and their IOB2 tag set (see annotations/GUIDELINES.md)."""
 
 from __future__ import annotations
 
-ENTITY_LABELS: tuple[str, ...] = ("INDICATOR", "QUANTITY", "UNIT", "ORG")
+from pathlib import Path
+
+from omegaconf import OmegaConf
+
+from govner.paths import CONFIG_DIR
+
+LABEL_SCHEMA_FILE = Path(CONFIG_DIR) / "label_schema.yaml"
+ENTITY_LABELS: tuple[str, ...] = tuple(OmegaConf.load(LABEL_SCHEMA_FILE).labels)
 
 
 def iob2_tags(labels: tuple[str, ...] | list[str] = ENTITY_LABELS) -> list[str]:

@@ -27,18 +27,18 @@ START, END = "<!-- ablation:start -->", "<!-- ablation:end -->"
 
 
 @dataclass(frozen=True)
-class Row:
+class AblationRow:
     name: str
     training: str  # which trained model family: scratch | pretrained | selftrain
     decoding: str  # argmax | viterbi
 
 
 ROWS = (
-    Row("scratch (argmax decoding)", "scratch", "argmax"),
-    Row("scratch + constrained decoding", "scratch", "viterbi"),
-    Row("domain-pretrained (argmax decoding)", "pretrained", "argmax"),
-    Row("domain-pretrained + constrained decoding", "pretrained", "viterbi"),
-    Row("domain-pretrained + constrained decoding + self-training", "selftrain", "viterbi"),
+    AblationRow("scratch (argmax decoding)", "scratch", "argmax"),
+    AblationRow("scratch + constrained decoding", "scratch", "viterbi"),
+    AblationRow("domain-pretrained (argmax decoding)", "pretrained", "argmax"),
+    AblationRow("domain-pretrained + constrained decoding", "pretrained", "viterbi"),
+    AblationRow("domain-pretrained + constrained decoding + self-training", "selftrain", "viterbi"),
 )
 
 
@@ -101,7 +101,7 @@ class Ablation:
         if not (out / "metrics.json").exists():
             _script("evaluate", [f"model_dir={out.parent}", "split=test", "decoding=argmax", f"output_dir={out}"])
 
-    def metrics(self, row: Row, seed: int) -> dict | None:
+    def metrics(self, row: AblationRow, seed: int) -> dict | None:
         run = self.run_dir(row.training, seed)
         path = run / ("eval-test-argmax/metrics.json" if row.decoding == "argmax" else "metrics.json")
         if not path.exists():
@@ -109,7 +109,7 @@ class Ablation:
         metrics = json.loads(path.read_text(encoding="utf-8"))
         return metrics.get("test", metrics)
 
-    def training_info(self, row: Row, seed: int) -> dict:
+    def training_info(self, row: AblationRow, seed: int) -> dict:
         return json.loads((self.run_dir(row.training, seed) / "metrics.json").read_text(encoding="utf-8"))["training"]
 
 

@@ -120,7 +120,7 @@ def summarize(setup: Setup, training: dict, threshold: float) -> dict:
     }
 
 
-def format_table(rows: list[dict], threshold: float) -> str:
+def format_benchmark_table(rows: list[dict], threshold: float) -> str:
     """A Markdown table; the ratios compare every row with the first."""
     base = rows[0]
     header = [
@@ -177,7 +177,7 @@ def report(rows: list[dict], command: str, machine: str, limits: Limits, batch: 
             "",
             machine,
             "",
-            format_table(rows, limits.target_f1),
+            format_benchmark_table(rows, limits.target_f1),
             "",
             f"Each row is one `scripts/train.py` run (several processes: `torchrun --standalone`, gloo), "
             f"global batch {batch} split over the processes, so every setup takes the same optimizer steps. "

@@ -18,7 +18,7 @@ from govner.bench.machine import Machine
 from govner.bench.training import (
     Limits,
     Setup,
-    format_table,
+    format_benchmark_table,
     report,
     run_setup,
     summarize,
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         for setup in setups:
             print(f"training {setup.name} ({setup.processes} process(es) × {setup.threads} thread(s)) ...", flush=True)
             rows.append(summarize(setup, run_setup(setup, args.overrides, limits, batch, workdir), args.threshold))
-    print(format_table(rows, args.threshold))
+    print(format_benchmark_table(rows, args.threshold))
     if not args.no_doc:
         command = shlex.join(["python", "scripts/bench_train.py", *sys.argv[1:]])
         update_doc(args.doc, report(rows, command, machine, limits, batch))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from govner.data.dataset import read_tasks
 from govner.data.labelstudio_format import RawTask
+from govner.inference.predictor import Predictor
 
 
 def annotation_tasks(data_cfg) -> list[RawTask]:
@@ -15,6 +16,20 @@ def annotation_tasks(data_cfg) -> list[RawTask]:
 
         return project_tasks(data_cfg)
     return read_tasks(data_cfg)
+
+
+def batch_predictor(cfg, **settings) -> Predictor:
+    """The predictor of ``cfg.model_dir`` with the batch-inference options every command shares
+    (``batch_size``, ``quantize``, ``runtime``, ``num_threads``, ``decoding``), plus ``settings``."""
+    return Predictor.from_dir(
+        cfg.model_dir,
+        batch_size=cfg.batch_size,
+        quantize=cfg.quantize,
+        runtime=str(cfg.runtime),
+        num_threads=cfg.num_threads,
+        decoding=optional_str(cfg.decoding),
+        **settings,
+    )
 
 
 def optional_str(value) -> str | None:

@@ -8,12 +8,11 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig
 
-from govner.cli.common import annotation_tasks, optional_str
+from govner.cli.common import annotation_tasks, batch_predictor
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.data.dataset import describe_data, load_documents
 from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents
 from govner.evaluation.metrics import format_table
-from govner.inference.predictor import Predictor
 from govner.model.model_dir import DATA_REPORT_FILE, ModelDir
 
 register_configs()
@@ -23,14 +22,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
     """A model directory against ``cfg.data.path``, or against the ``cfg.split`` documents it
     was trained and evaluated on."""
     model_dir = ModelDir(cfg.model_dir)
-    predictor = Predictor.from_dir(
-        model_dir.path,
-        batch_size=cfg.batch_size,
-        quantize=cfg.quantize,
-        runtime=str(cfg.runtime),
-        num_threads=cfg.num_threads,
-        decoding=optional_str(cfg.decoding),
-    )
+    predictor = batch_predictor(cfg)
     labels = model_dir.labels()
     if cfg.data.path:
         docs, report = load_documents(cfg.data, labels, annotation_tasks(cfg.data))

@@ -8,11 +8,10 @@ import sys
 import hydra
 from omegaconf import DictConfig
 
-from govner.cli.common import optional_str
+from govner.cli.common import batch_predictor
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.inference.batch import predict_files
 from govner.inference.cpu import map_large_allocations
-from govner.inference.predictor import Predictor
 from govner.model.model_dir import ModelDir
 
 register_configs()
@@ -21,16 +20,7 @@ register_configs()
 def predict_job(cfg: DictConfig) -> int:
     """Returns the exit status (1 if any input failed)."""
     map_large_allocations(cfg.mmap_threshold_kib)
-    predictor = Predictor.from_dir(
-        cfg.model_dir,
-        batch_size=cfg.batch_size,
-        quantize=cfg.quantize,
-        runtime=str(cfg.runtime),
-        num_threads=cfg.num_threads,
-        max_chars=cfg.max_chars,
-        stride=cfg.stride,
-        decoding=optional_str(cfg.decoding),
-    )
+    predictor = batch_predictor(cfg, max_chars=cfg.max_chars, stride=cfg.stride)
     summary = predict_files(
         predictor,
         cfg.input,

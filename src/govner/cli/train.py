@@ -14,9 +14,11 @@ register_configs()
 
 
 def train_job(cfg: DictConfig) -> dict:
-    """Train as configured; the tasks of ``data.project`` are read from Label Studio here, so
-    training from files never loads the Label Studio client."""
-    return train(cfg, annotation_tasks(cfg.data))
+    """Train as configured. The tasks of ``data.project`` are read from Label Studio through
+    :func:`~govner.cli.common.annotation_tasks`, so training from files never loads the Label
+    Studio client (and each data-parallel process reads the files itself, as before)."""
+    from_project = cfg.data.get("project") is not None
+    return train(cfg, (lambda: annotation_tasks(cfg.data)) if from_project else None)
 
 
 @hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")

@@ -9,10 +9,6 @@ from __future__ import annotations
 from itertools import accumulate
 
 
-def has_astral(text: str) -> bool:
-    return any(ord(ch) > 0xFFFF for ch in text)
-
-
 class Utf16Offsets:
     """Converts offsets of one text between code points and UTF-16 code units."""
 

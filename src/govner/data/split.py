@@ -48,8 +48,3 @@ def read_sources(path: str | Path) -> set[str]:
     """Report names from a file with one per line (``#`` starts a comment)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     return {line.split("#", 1)[0].strip() for line in lines} - {""}
-
-
-def write_sources(path: str | Path, sources: set[str], header: str) -> None:
-    body = "".join(f"{s}\n" for s in sorted(sources))
-    Path(path).write_text(f"# {header}\n{body}", encoding="utf-8")

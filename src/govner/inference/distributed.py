@@ -46,7 +46,7 @@ class RayPredictor:
         scores = np.full(len(batch["text"]), np.nan)
         for k, prediction in zip(good, predictions, strict=True):
             entities[k] = json.dumps([vars(e) for e in prediction.entities], ensure_ascii=False)
-            scores[k] = prediction.score
+            scores[k] = prediction.mean_score  # column "score": the mean over the characters
         return {**batch, "entities": entities, "score": scores}
 
 

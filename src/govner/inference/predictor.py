@@ -36,13 +36,13 @@ class Entity:
     end: int
     label: str
     text: str
-    score: float
+    score: float  # mean confidence over the entity's characters
 
 
 @dataclass
 class DocumentPrediction:
     entities: list[Entity]
-    score: float  # mean confidence over the document's characters
+    mean_score: float  # mean confidence over the document's characters
     min_score: float = 1.0  # confidence of the least certain character
 
 

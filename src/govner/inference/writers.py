@@ -1,4 +1,5 @@
-"""Writers for batch predictions: JSONL (one document per line) and Label Studio tasks."""
+"""Writers for batch predictions: JSONL (one document per line), Label Studio tasks, indicator
+records (JSONL and CSV, rows from :mod:`govner.records.output`)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from pathlib import Path
 from typing import Protocol
 
 from govner.data.labelstudio_format import prediction_task
-from govner.data.sentences import split_sentences
-from govner.data.spans import Span
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction
-from govner.records.linker import link
+from govner.records.output import document_records, output_row
+from govner.records.schema import OUTPUT_COLUMNS
 
 
 class PredictionWriter(Protocol):
@@ -74,11 +74,7 @@ def document_task(
     return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)
 
 
-RECORD_COLUMNS = (
-    "document", "source", "sentence_start", "sentence", "indicator", "indicator_start", "indicator_end",
-    "value_text", "value_start", "value_end", "value", "value_high", "unit", "base_value", "base_high",
-    "base_unit", "kind", "target", "qualifier", "org",
-)  # fmt: skip
+RECORD_COLUMNS = OUTPUT_COLUMNS  # the columns of output_format=records (govner.records.schema)
 
 
 class RecordsWriter:
@@ -94,29 +90,10 @@ class RecordsWriter:
         self._csv.writeheader()
 
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
-        for start, end in split_sentences(doc.text):
-            spans = [
-                Span(e.start - start, e.end - start, e.label)
-                for e in prediction.entities
-                if start <= e.start and e.end <= end
-            ]
-            if any(s.label == "QUANTITY" for s in spans):
-                for record in link(doc.text[start:end], spans):
-                    row = self._row(doc, start, doc.text[start:end], record)
-                    self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
-                    self._csv.writerow(row)
-
-    @staticmethod
-    def _row(doc: InputDocument, start: int, sentence: str, r) -> dict:
-        shift = lambda offset: None if offset is None else offset + start  # noqa: E731
-        return {
-            "document": doc.id, "source": doc.source, "sentence_start": start, "sentence": sentence,
-            "indicator": r.indicator, "indicator_start": shift(r.indicator_start), "indicator_end": shift(r.indicator_end),
-            "value_text": r.value_text, "value_start": shift(r.value_start), "value_end": shift(r.value_end),
-            "value": r.value, "value_high": r.value_high, "unit": r.unit, "base_value": r.base_value,
-            "base_high": r.base_high, "base_unit": r.base_unit, "kind": str(r.kind), "target": r.target,
-            "qualifier": r.qualifier, "org": r.org,
-        }  # fmt: skip
+        for start, sentence, record in document_records(doc.text, prediction.entities):
+            row = output_row(doc.id, doc.source, start, sentence, record)
+            self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._csv.writerow(row)
 
     def close(self) -> None:
         self._jsonl.close()

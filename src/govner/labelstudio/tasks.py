@@ -68,7 +68,7 @@ def uncertainty(prediction: DocumentPrediction) -> float:
 
 def rank_by_uncertainty(predictions: Sequence[DocumentPrediction]) -> list[int]:
     """Indices of ``predictions``, most uncertain first (ties: lower mean confidence, then order)."""
-    return sorted(range(len(predictions)), key=lambda i: (-uncertainty(predictions[i]), predictions[i].score, i))
+    return sorted(range(len(predictions)), key=lambda i: (-uncertainty(predictions[i]), predictions[i].mean_score, i))
 
 
 def unit_task(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from govner.data.spans import Span
 from govner.records.gold import GoldSentence
 from govner.records.linker import Record, link
+from govner.records.schema import COMPARED_FIELDS, VALUE_FIELDS
 
 if TYPE_CHECKING:  # records build on data/ only; a predictor is passed in
     from govner.inference.predictor import Predictor
@@ -33,7 +34,7 @@ __all__ = [
     "FIELDS",
     "VALUE_FIELDS",
     "RecordEvaluation",
-    "Row",
+    "ComparedRecord",
     "disagreements",
     "format_records_table",
     "linked_rows",
@@ -45,17 +46,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Fields compared over matched pairs ("sign" is the sign of the base value, or of the value).
-FIELDS = (
-    "value", "unit", "base_value", "base_unit", "kind", "sign", "value_high", "base_high", "target", "qualifier", "org",
-)  # fmt: skip
-VALUE_FIELDS = ("value", "base_value", "base_unit", "kind", "sign", "value_high", "base_high")  # exact value match
+FIELDS = COMPARED_FIELDS  # "sign" is the sign of the base value, or of the value
 _FLOATS = ("value", "base_value", "value_high", "base_high")
 MODES = {"linker_on_gold_spans": "linker on gold spans", "end_to_end": "end to end (model spans → linker)"}
 
 
 @dataclass(frozen=True)
-class Row:
+class ComparedRecord:
     """A record reduced to what is compared; ``start`` is where its value begins in the sentence."""
 
     indicator: str | None
@@ -73,11 +70,11 @@ class Row:
     base_high: float | None
 
     @classmethod
-    def from_gold(cls, record: dict, start: int) -> Row:
+    def from_gold(cls, record: dict, start: int) -> ComparedRecord:
         return cls(start=start, **record)
 
     @classmethod
-    def from_record(cls, r: Record, text: str, spans: Sequence[Span]) -> Row:
+    def from_record(cls, r: Record, text: str, spans: Sequence[Span]) -> ComparedRecord:
         """A linked record; coordinated indicators (中小学和幼儿园) are written as the gold
         records write them, their INDICATOR span texts joined by 、 (中小学、幼儿园)."""
         indicator = r.indicator
@@ -101,7 +98,7 @@ class Row:
         return self.value_text, self.start
 
 
-def disagreements(gold: Row, pred: Row, rel_tol: float) -> list[str]:
+def disagreements(gold: ComparedRecord, pred: ComparedRecord, rel_tol: float) -> list[str]:
     """The :data:`FIELDS` on which two records differ (floats within ``rel_tol`` agree)."""
     return [name for name in FIELDS if not _agree(name, getattr(gold, name), getattr(pred, name), rel_tol)]
 
@@ -114,13 +111,13 @@ def _agree(name: str, a, b, rel_tol: float) -> bool:
 
 @dataclass
 class _Match:
-    pairs: list[tuple[Row, Row]]  # same identity
-    relinked: list[tuple[Row, Row]]  # same value, another indicator
-    missed: list[Row]
-    spurious: list[Row]
+    pairs: list[tuple[ComparedRecord, ComparedRecord]]  # same identity
+    relinked: list[tuple[ComparedRecord, ComparedRecord]]  # same value, another indicator
+    missed: list[ComparedRecord]
+    spurious: list[ComparedRecord]
 
 
-def match_records(gold: Sequence[Row], pred: Sequence[Row]) -> _Match:
+def match_records(gold: Sequence[ComparedRecord], pred: Sequence[ComparedRecord]) -> _Match:
     """One-to-one matching of one sentence's records: first on identity, then the rest on the
     value alone (a value found but linked to another indicator), in text order."""
     free = list(pred)
@@ -166,7 +163,7 @@ def _prf(correct: int, predicted: int, gold: int) -> dict:
 
 
 def score_records(
-    sentences: Sequence[GoldSentence], predicted: Sequence[list[Row]], rel_tol: float = 1e-6
+    sentences: Sequence[GoldSentence], predicted: Sequence[list[ComparedRecord]], rel_tol: float = 1e-6
 ) -> RecordEvaluation:
     """Compare each sentence's predicted rows with its gold records."""
     n_gold = n_pred = 0
@@ -175,7 +172,7 @@ def score_records(
     errors: list[dict] = []
     counts: Counter = Counter()
     for sentence, pred in zip(sentences, predicted, strict=True):
-        gold = [Row.from_gold(r, s) for r, s in zip(sentence.records, sentence.starts, strict=True)]
+        gold = [ComparedRecord.from_gold(r, s) for r, s in zip(sentence.records, sentence.starts, strict=True)]
         n_gold, n_pred = n_gold + len(gold), n_pred + len(pred)
         m = match_records(gold, pred)
         relinked += len(m.relinked)
@@ -214,16 +211,16 @@ def score_records(
     return RecordEvaluation(metrics, errors)
 
 
-def linked_rows(text: str, spans: Sequence[Span]) -> list[Row]:
+def linked_rows(text: str, spans: Sequence[Span]) -> list[ComparedRecord]:
     """The linker's records of one sentence with these spans, as rows."""
-    return [Row.from_record(r, text, spans) for r in link(text, spans)]
+    return [ComparedRecord.from_record(r, text, spans) for r in link(text, spans)]
 
 
-def linker_on_gold_spans(sentences: Sequence[GoldSentence]) -> list[list[Row]]:
+def linker_on_gold_spans(sentences: Sequence[GoldSentence]) -> list[list[ComparedRecord]]:
     return [linked_rows(s.text, s.spans) for s in sentences]
 
 
-def linker_on_predicted_spans(sentences: Sequence[GoldSentence], predictor: Predictor) -> list[list[Row]]:
+def linker_on_predicted_spans(sentences: Sequence[GoldSentence], predictor: Predictor) -> list[list[ComparedRecord]]:
     predictions = predictor.predict([s.text for s in sentences])
     return [
         linked_rows(s.text, [Span(e.start, e.end, e.label) for e in p.entities])

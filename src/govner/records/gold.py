@@ -16,13 +16,11 @@ from typing import Any
 
 from govner.data.spans import Document, Span
 from govner.records.normalize import Kind
+from govner.records.schema import GOLD_FIELDS
 
 __all__ = ["RECORD_FIELDS", "GoldRecordError", "GoldSentence", "RecordProblem", "load_gold_records"]
 
-RECORD_FIELDS = (
-    "indicator", "value_text", "value", "unit", "base_value", "base_unit", "kind", "target", "qualifier", "org",
-    "value_high", "base_high",
-)  # fmt: skip
+RECORD_FIELDS = GOLD_FIELDS
 _NUMBERS = ("value", "base_value", "value_high", "base_high")
 _STRINGS = ("unit", "base_unit", "qualifier")
 _OPTIONAL_NAMES = ("indicator", "org")

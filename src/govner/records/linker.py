@@ -40,7 +40,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from govner.data.spans import Span
-from govner.records.normalize import Kind, Value, change_sign, normalize, split_unit, target_cues
+from govner.records.normalize import Value, change_sign, normalize, split_unit, target_cues
+from govner.records.schema import Record
 
 __all__ = ["Record", "link"]
 
@@ -67,32 +68,6 @@ _FILLER = re.compile(_FILLER_WORDS)
 _EACH = re.compile(r"(?<![平人年户亩日月])均|都|各")
 # A clause that compares with the measure just named: 比一九五二年的五万八千人, 占全省近四分之三.
 _COMPARISON = re.compile(_FILLER_WORDS + r"(?:占|比|较|由|从|是|相当于)")
-
-
-@dataclass(frozen=True)
-class Record:
-    """One row: an indicator (or none), one of its values normalized, and the ORG named.
-
-    Offsets are code-point offsets into the sentence, end exclusive; ``value_start`` and
-    ``value_end`` cover QUANTITY to UNIT (both ends of a range), hedges outside excluded.
-    """
-
-    indicator: str | None
-    indicator_start: int | None
-    indicator_end: int | None
-    value_text: str
-    value_start: int
-    value_end: int
-    unit: str
-    value: float | None  # the number as written, signed (下降3% → -3.0)
-    base_value: float | None  # magnitude folded: 717.11亿元 → 71711000000.0
-    base_unit: str
-    kind: Kind
-    target: bool
-    qualifier: str
-    org: str | None  # ORG texts joined by 、
-    value_high: float | None = None  # ranges: high end (value / base_value hold the low end)
-    base_high: float | None = None
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from govner.evaluation.metrics import format_table
+from govner.model.model_dir import MODEL_CARD_FILE
 
 
 def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: dict, metrics: dict) -> None:
+    labels = list(dict.fromkeys(t[2:] for t in cfg_summary["tags"] if t != "O"))
+    named = ", ".join(labels[:-1]) + f" and {labels[-1]}" if len(labels) > 1 else "".join(labels)
     lines = [
         f"# govner model `{run_name}`",
         "",
-        "Token-classification model tagging INDICATOR, QUANTITY, UNIT and ORG spans in Chinese",
+        f"Token-classification model tagging {named} spans in Chinese",
         "government work reports (IOB2, one tag per character).",
         "",
         "## Data",
@@ -35,8 +38,9 @@ def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: 
         "## How to use",
         "",
         "```bash",
-        f"python scripts/predict.py model_dir={model_dir} input=report.txt output=entities.jsonl",
-        f"python scripts/evaluate.py model_dir={model_dir} data.path=export.json output_dir=eval",
+        f"govner predict model_dir={model_dir} input=report.txt output=entities.jsonl",
+        f"govner evaluate model_dir={model_dir} data.path=export.json output_dir=eval",
+        f"govner serve model_dir={model_dir}   # live predictions in Label Studio",
         "```",
         "",
         "```python",
@@ -45,9 +49,10 @@ def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: 
         'predictor.predict(["全年地区生产总值717.11亿元，增长3.0%。"])[0].entities',
         "```",
         "",
-        "Files: weights and `config.json` (with the label map), tokenizer files, `label_map.json`,",
-        "`govner.json` (inference settings), `config.yaml` (the resolved training config),",
-        "`splits.json` (reports per split), `data_report.json` (skipped tasks), `metrics.json`.",
+        "Files (see `govner.model.model_dir`): weights and `config.json` (with the label map), tokenizer",
+        "files, `label_map.json`, `govner.json` (inference settings), `config.yaml` (the resolved training",
+        "config), `splits.json` (reports per split) with `split-dev.jsonl` and `split-test.jsonl` (the exact",
+        "documents), `data_report.json` (skipped tasks), `metrics.json`.",
         "",
     ]
-    (model_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")
+    (model_dir / MODEL_CARD_FILE).write_text("\n".join(lines), encoding="utf-8")

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -54,10 +55,11 @@ _OWN_KEYS = (
 )
 
 
-def train(cfg: DictConfig, tasks: list[RawTask] | None = None) -> dict:
+def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> dict:
     """Run one training job as the resolved train config ``cfg`` says (configs/train.yaml; it is
-    saved into the model directory), on ``tasks`` (default: the export files at ``cfg.data.path``);
-    return the metrics written to ``metrics.json``."""
+    saved into the model directory), on the tasks ``tasks()`` returns (default: those of the export
+    files at ``cfg.data.path``); return the metrics written to ``metrics.json``. Data-parallel,
+    process 0 alone calls ``tasks`` (a live Label Studio project is exported once) and hands them on."""
     set_seed(cfg.seed)
     model_dir = Path(cfg.output_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -85,7 +87,10 @@ def train(cfg: DictConfig, tasks: list[RawTask] | None = None) -> dict:
     if not args.should_log:  # data-parallel replicas: as quiet as the Trainer's (log_level_replica)
         logging.getLogger("govner").setLevel(args.get_process_log_level())
 
-    data = prepare_data(cfg.data, labels, tasks)
+    shared = None
+    if tasks is not None:
+        [shared] = broadcast_object_list([tasks() if writer else None])
+    data = prepare_data(cfg.data, labels, shared)
     if writer:
         data.report.write(model_dir / DATA_REPORT_FILE)
     for split in ("train", "dev"):
