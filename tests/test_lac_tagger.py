@@ -13,7 +13,8 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, pipelin
 from govner.inference.decoding import allowed_transitions, batch_viterbi
 from govner.inference.predictor import Predictor
 from govner.model import lac_small
-from govner.model.lac_tagger import CRF, LacEncoder, LacTags, crf_scores, left_align
+from govner.bench.crf_baseline import LacTags
+from govner.model.lac_tagger import CRF, LacEncoder, crf_scores, left_align
 from govner.model.modeling import build_lac_tagger
 
 TAGS = ["O", "B-ORG", "I-ORG", "B-UNIT", "I-UNIT"]

@@ -7,17 +7,25 @@ the same code as the neural models."""
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
+import unicodedata
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
 import jieba.posseg
+import torch
 
+from govner.data.dataset import PreparedData
 from govner.data.iob import spans_to_tags, tags_to_spans
 from govner.data.spans import Document, Span
+from govner.evaluation.entities import evaluate_documents
+from govner.inference.decoding import batch_viterbi
+from govner.model import lac_small
+from govner.model.lac_tagger import LacEncoder
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +110,43 @@ def char_features(text: str, lac_tags: list[str] | None = None) -> list[dict]:
     return rows
 
 
+class LacTags:
+    """LAC-small's own POS/NE tag for every character of a text (its BiGRU and CRF, batched)."""
+
+    def __init__(self, batch_size: int = 64) -> None:
+        self.batch_size = batch_size
+        self.names = lac_small.tags()
+        rows = list(range(len(lac_small.vocabulary()) + 1))
+        self.encoder = LacEncoder(len(rows), lac_small.EMBEDDING_DIM, len(self.names))
+        self.encoder.load_lac(rows)
+        crf = torch.from_numpy(lac_small.weights()["crfw"])  # row 0: start, row 1: end, then transitions
+        self.start, self.end, self.transitions = crf[0], crf[1], crf[2:]
+
+    @torch.inference_mode()
+    def __call__(self, texts: list[str]) -> list[list[str]]:
+        out: list[list[str]] = [[] for _ in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        allowed = torch.ones(len(self.names), len(self.names), dtype=torch.bool)
+        can_start = torch.ones(len(self.names), dtype=torch.bool)
+        for k in range(0, len(order), self.batch_size):
+            batch = [i for i in order[k : k + self.batch_size] if texts[i]]
+            if not batch:
+                continue
+            width = max(len(texts[i]) for i in batch)
+            ids = torch.zeros(len(batch), width, dtype=torch.long)
+            for r, i in enumerate(batch):
+                ids[r, : len(texts[i])] = torch.tensor([lac_small.row_for(unicodedata.normalize("NFKC", c)[:1] or c) for c in texts[i]])
+            lengths = torch.tensor([len(texts[i]) for i in batch])
+            mask = torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
+            # LAC's tag log-probabilities differ from its raw emissions by one constant per position,
+            # which shifts every path's score equally: the CRF's best path is the same.
+            emissions = self.encoder(ids, mask)[..., -len(self.names) :]
+            paths = batch_viterbi(emissions, lengths, allowed, can_start, self.transitions, self.start, self.end)
+            for r, i in enumerate(batch):
+                out[i] = [self.names[t] for t in paths[r, : len(texts[i])].tolist()]
+        return out
+
+
 @dataclass
 class CrfPrediction:
     entities: list[Span]
@@ -124,8 +169,6 @@ class CrfTagger:
         lac = None
         if self.use_lac:
             if self._lac is None:
-                from govner.model.lac_tagger import LacTags
-
                 self._lac = LacTags()
             lac = self._lac(texts)
         return [char_features(t, lac[k] if lac else None) for k, t in enumerate(texts)]
@@ -146,3 +189,36 @@ class CrfTagger:
         lac, self._lac = self._lac, None
         path.write_bytes(pickle.dumps(self))
         self._lac = lac
+
+
+def run_baseline(
+    data: PreparedData,
+    whole: list[Document],
+    labels: tuple[str, ...],
+    out_dir: Path,
+    use_lac: bool,
+    c1: float,
+    c2: float,
+    max_iterations: int,
+) -> dict:
+    """Train on the train split, evaluate dev, test and the ``whole`` test reports as the neural
+    models are evaluated, and write ``out_dir`` (``metrics.json``, ``eval-*/``, the pickled tagger)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tagger = CrfTagger(use_lac, c1, c2, max_iterations)
+    seconds = tagger.fit(data.documents["train"])
+    tagger.save(out_dir / "crf.pkl")
+    metrics: dict = {}
+    sets = {"dev": data.documents["dev"], "test": data.documents["test"], "whole": whole}
+    for split, docs in sets.items():
+        if docs:
+            evaluation = evaluate_documents(tagger, docs, labels)
+            evaluation.write(out_dir / f"eval-{split}")
+            metrics[split] = evaluation.metrics
+    metrics["training"] = {
+        "seconds": round(seconds, 1),
+        "parameters": len(tagger.crf.state_features_) + len(tagger.crf.transition_features_),
+        "train_documents": len(data.documents["train"]),
+        "use_lac": use_lac,
+    }
+    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    return metrics

@@ -11,11 +11,13 @@ from omegaconf import DictConfig
 from govner.cli.common import annotation_tasks, batch_predictor
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.data.dataset import describe_data, load_documents
-from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents
+from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents, whole_report_documents
 from govner.evaluation.metrics import format_table
 from govner.model.model_dir import DATA_REPORT_FILE, ModelDir
 
 register_configs()
+
+WHOLE = "whole"  # split=whole: the whole test reports, every sentence annotated
 
 
 def evaluate_job(cfg: DictConfig) -> EvaluationResult:
@@ -27,6 +29,11 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
     if cfg.data.path:
         docs, report = load_documents(cfg.data, labels, annotation_tasks(cfg.data))
         what = str(cfg.data.path)
+    elif cfg.split == WHOLE:
+        data_cfg = model_dir.train_config().data
+        test, report = split_documents(model_dir.path, "test", annotation_tasks)
+        docs = whole_report_documents(test, data_cfg.split.get("whole_reports_file"))
+        what = f"whole test reports ({data_cfg.split.get('whole_reports_file')}) of {describe_data(data_cfg)}"
     else:
         docs, report = split_documents(model_dir.path, cfg.split, annotation_tasks)
         what = f"{cfg.split} split of {describe_data(model_dir.train_config().data)}"
@@ -41,6 +48,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
         (out / DATA_REPORT_FILE).write_bytes(model_dir.file(DATA_REPORT_FILE).read_bytes())
     print(format_table(result.metrics, f"{model_dir.path} on {what} ({len(docs)} documents):"))
     print("span errors:", ", ".join(f"{k} {v}" for k, v in result.metrics["span_errors"].items()))
+    print(f"spurious entities per 1,000 characters: {result.metrics['spurious_per_1000_chars']:.2f}")
     print(f"metrics: {out / 'metrics.json'}\nerrors:  {out / 'errors.jsonl'}")
     return result
 

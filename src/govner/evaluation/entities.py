@@ -12,6 +12,7 @@ from govner.data.dataset import load_documents, read_tasks
 from govner.data.iob import spans_to_tags
 from govner.data.labelstudio_format import RawTask
 from govner.data.spans import Document, Span
+from govner.data.split import read_sources
 from govner.data.validation import ValidationReport
 from govner.evaluation.metrics import ERROR_KINDS, entity_metrics, span_errors
 from govner.inference.predictor import Predictor
@@ -57,6 +58,9 @@ def evaluate_documents(predictor: Predictor, docs: list[Document], labels: tuple
     metrics = entity_metrics(gold_tags, pred_tags, labels)
     metrics["span_errors"] = {k: totals[k] for k in ("correct", *ERROR_KINDS)}
     metrics["documents"] = len(docs)
+    metrics["characters"] = sum(len(d.text) for d in docs)
+    # precision as a reader of whole reports meets it: predicted entities with no gold counterpart
+    metrics["spurious_per_1000_chars"] = 1000 * totals["spurious"] / max(metrics["characters"], 1)
     return EvaluationResult(metrics, errors)
 
 
@@ -83,3 +87,12 @@ def split_documents(
     sources = set(splits[split]["sources"])
     docs, report = load_documents(data_cfg, model_dir.labels(), read_tasks(data_cfg))
     return [d for d in docs if d.source in sources], report
+
+
+def whole_report_documents(test_docs: list[Document], whole_reports_file: str | Path | None) -> list[Document]:
+    """The documents of the test reports annotated sentence by sentence in full (listed in
+    ``whole_reports_file``, one report per line): the evaluation set of whole reports as they are read."""
+    if not whole_reports_file or not Path(whole_reports_file).exists():
+        return []
+    sources = read_sources(whole_reports_file)
+    return [d for d in test_docs if d.source in sources]

@@ -30,7 +30,7 @@ from transformers import (
 
 from govner.data.dataset import describe_data, prepare_data
 from govner.data.labelstudio_format import RawTask
-from govner.evaluation.entities import evaluate_documents
+from govner.evaluation.entities import evaluate_documents, whole_report_documents
 from govner.evaluation.metrics import entity_metrics, format_table
 from govner.inference.decoding import allowed_transitions, batch_viterbi
 from govner.inference.predictor import Predictor
@@ -189,12 +189,13 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
         str(cfg.decoding),
     )
     metrics: dict = {}
-    for split in ("dev", "test"):
-        if data.documents[split]:
-            evaluation = evaluate_documents(predictor, data.documents[split], labels)
+    evaluation_sets = {**data.documents, "whole": whole_report_documents(data.documents["test"], cfg.data.split.get("whole_reports_file"))}
+    for split in ("dev", "test", "whole"):
+        if evaluation_sets[split]:
+            evaluation = evaluate_documents(predictor, evaluation_sets[split], labels)
             evaluation.write(model_dir / f"eval-{split}")
             metrics[split] = evaluation.metrics
-            print(format_table(evaluation.metrics, f"\n{split} ({len(data.documents[split])} sentences):"))
+            print(format_table(evaluation.metrics, f"\n{split} ({len(evaluation_sets[split])} sentences):"))
     metrics["training"] = training
     directory.write_metrics(metrics)
     if cfg.model.get("architecture") == "lac":
