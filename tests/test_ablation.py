@@ -4,55 +4,69 @@ import json
 
 import pytest
 
-from govner.bench.ablation import END, START, Ablation, table, write_results
+from govner.bench.ablation import END, ROWS, START, Ablation, best_run, table, write_results
 from govner.data.spans import Span
 from govner.evaluation.metrics import error_patterns
+
+ROW = {r.run: r for r in ROWS}
 
 
 def fake_metrics(micro: float, ind: float) -> dict:
     per_type = {label: {"f1": f} for label, f in [("INDICATOR", ind), ("QUANTITY", 0.9), ("UNIT", 0.95), ("ORG", 0.5)]}
-    return {"overall": {"f1": micro}, "per_type": per_type}
+    return {"overall": {"f1": micro}, "per_type": per_type, "chars_per_second": 1000.0}
 
 
-def write_run(run, micro, ind, seconds, argmax_micro=None):
+def write_run(run, micro, ind, seconds, whole=None, weights="model.safetensors"):
     run.mkdir(parents=True)
     metrics = {"test": fake_metrics(micro, ind), "training": {"seconds": seconds, "parameters": 1_840_000}}
+    if whole is not None:
+        metrics["whole"] = {"overall": {"f1": whole}, "spurious_per_1000_chars": 2.0}
     (run / "metrics.json").write_text(json.dumps(metrics))
-    (run / "model.safetensors").write_bytes(b"\0" * 2**20)
-    if argmax_micro is not None:
-        (run / "eval-test-argmax").mkdir()
-        (run / "eval-test-argmax" / "metrics.json").write_text(json.dumps({"test": fake_metrics(argmax_micro, 0.3)}))
+    (run / weights).write_bytes(b"\0" * 2**20)
 
 
 @pytest.fixture
 def ablation(tmp_path):
     runs = tmp_path / "runs"
-    write_run(runs / "scratch-s1", 0.70, 0.40, 100, argmax_micro=0.60)
-    write_run(runs / "scratch-s2", 0.74, 0.44, 120, argmax_micro=0.62)
-    write_run(runs / "pretrained-s1", 0.80, 0.50, 90)
-    return Ablation(runs, tmp_path / "pre", [1, 2], 13, [], [])
+    write_run(runs / "crf", 0.90, 0.80, 60, whole=0.7, weights="crf.pkl")
+    write_run(runs / "lac-ft-s1", 0.92, 0.82, 100, whole=0.8)
+    write_run(runs / "lac-ft-s2", 0.94, 0.86, 120, whole=0.9)
+    return Ablation(runs, [1, 2], [])
+
+
+def _rows(text):
+    return {line.split(" | ")[0].lstrip("| "): line.split(" | ") for line in text.splitlines()[2:]}
 
 
 def test_table_has_mean_and_spread_over_finished_seeds(ablation):
-    rows = {line.split(" | ")[0].lstrip("| "): line.split(" | ") for line in table(ablation).splitlines()[2:]}
-    scratch = rows["scratch + constrained decoding"]
-    assert scratch[1] == "1,2"
-    assert scratch[2] == "0.420 ± 0.028"  # INDICATOR: mean of 0.40, 0.44 and their sample sd
-    assert scratch[6] == "0.720 ± 0.028" and scratch[7] == "110" and scratch[8] == "1.84 M"
-    assert rows["scratch (argmax decoding)"][6] == "0.610 ± 0.014"
-    assert rows["domain-pretrained + constrained decoding"][1:3] == ["1", "0.500"]  # one seed: no spread
-    assert rows["domain-pretrained (argmax decoding)"][1] == "0"  # not evaluated yet
+    rows = _rows(table(ablation))
+    tuned = rows[ROW["lac-ft"].name]
+    assert tuned[1] == "1,2"
+    assert tuned[2] == "0.840 ± 0.028"  # INDICATOR: mean of 0.82, 0.86 and their sample sd
+    assert tuned[6] == "0.930 ± 0.014" and tuned[7] == "0.850 ± 0.071" and tuned[9] == "110"
+    crf = rows[ROW["crf"].name]
+    assert crf[1] == "(deterministic)" and crf[6] == "0.900" and crf[11] == "1.0"  # one run, no spread
+    assert rows[ROW["lac-nocrf"].name][1] == "0"  # not run yet
+
+
+def test_best_run_is_the_row_with_the_best_mean(ablation):
+    assert best_run(ablation) == ablation.run_dir(ROW["lac-ft"], 1)
+
+
+def test_unseeded_rows_run_once(ablation):
+    assert ablation.seeds_of(ROW["crf"]) == [1] and ablation.seeds_of(ROW["lac-ft"]) == [1, 2]
 
 
 def test_results_section_is_replaced_in_place(ablation, tmp_path):
     results = tmp_path / "results.md"
     results.write_text(f"# Results\n\nintro\n\n{START}\nold\n{END}\n\n## Indicator records\nkept\n")
-    (ablation.run_dir("pretrained", 1) / "eval-test").mkdir()
+    best = ablation.run_dir(ROW["lac-ft"], 1)
+    (best / "eval-test").mkdir()
     row = {
         "gold": [{"start": 0, "end": 4, "label": "INDICATOR"}],
         "predicted": [{"start": 0, "end": 2, "label": "INDICATOR"}],
     }
-    (ablation.run_dir("pretrained", 1) / "eval-test" / "errors.jsonl").write_text(json.dumps(row) + "\n")
+    (best / "eval-test" / "errors.jsonl").write_text(json.dumps(row) + "\n")
     write_results(ablation, results, "notes here")
     text = results.read_text()
     assert "old" not in text and "intro" in text and text.endswith("## Indicator records\nkept\n")

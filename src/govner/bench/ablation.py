@@ -1,8 +1,8 @@
-"""The model-quality ablation: scratch → domain-pretrained → + constrained decoding →
-+ self-training, each over several seeds, on the fixed test reports.
+"""The model-quality ablation: the feature-CRF baseline first, then each neural configuration,
+over several seeds, on the fixed test reports and on the whole test reports.
 
-Every step is a plain run of the project's own commands (govner train, evaluate, make-silver) in a
-subprocess, so the table measures exactly what users run. Runs whose outputs exist are not
+Every run is a plain run of the project's own commands (``govner crf-baseline``, ``govner train``)
+in a subprocess, so the table measures exactly what users run. Runs whose outputs exist are not
 repeated: the ablation can be stopped and resumed, and ``--table-only`` rebuilds the table.
 """
 
@@ -21,100 +21,79 @@ from govner.evaluation.metrics import error_patterns
 from govner.generated_sections import write_section
 from govner.labels import ENTITY_LABELS
 from govner.paths import PROJECT_ROOT
-from govner.training.self_training import equal_steps_epochs
 
 START, END = "<!-- ablation:start -->", "<!-- ablation:end -->"
+_LAC = ("model=lac",)
 
 
 @dataclass(frozen=True)
 class AblationRow:
     name: str
-    training: str  # which trained model family: scratch | pretrained | selftrain
-    decoding: str  # argmax | viterbi
+    run: str  # run directory name (``-s<seed>`` appended for seeded rows)
+    command: str  # module in govner.cli: crf_baseline | train
+    overrides: tuple[str, ...]
+    seeded: bool = True  # the CRF (L-BFGS over fixed features) is deterministic: one run
 
 
 ROWS = (
-    AblationRow("scratch (argmax decoding)", "scratch", "argmax"),
-    AblationRow("scratch + constrained decoding", "scratch", "viterbi"),
-    AblationRow("domain-pretrained (argmax decoding)", "pretrained", "argmax"),
-    AblationRow("domain-pretrained + constrained decoding", "pretrained", "viterbi"),
-    AblationRow("domain-pretrained + constrained decoding + self-training", "selftrain", "viterbi"),
+    AblationRow("feature CRF (baseline)", "crf", "crf_baseline", ("crf.use_lac=false",), seeded=False),
+    AblationRow("feature CRF + LAC-small tags", "crf-lac", "crf_baseline", ("crf.use_lac=true",), seeded=False),
+    AblationRow("character BERT from scratch + constrained decoding (previous default)", "bert", "train", ("model=scratch",)),
+    AblationRow(
+        "LAC-small character embeddings + BiLSTM + CRF layer",
+        "lac-emb",
+        "train",
+        (*_LAC, "model.lac.use_lac_encoder=false", "model.lac.encoder=lstm", "model.lac.bigram_buckets=0"),
+    ),
+    AblationRow(
+        "+ LAC-small BiGRU encoder, frozen",
+        "lac-frozen",
+        "train",
+        (*_LAC, "model.lac.finetune_lac=false", "model.lac.encoder=lstm", "model.lac.bigram_buckets=0"),
+    ),
+    AblationRow("LAC-small encoder fine-tuned + CRF layer", "lac-ft", "train", (*_LAC, "model.lac.bigram_buckets=0")),
+    AblationRow("+ character bigrams (default)", "lac-ft-bigrams", "train", _LAC),
+    AblationRow("default without the CRF layer (softmax + constrained Viterbi)", "lac-nocrf", "train", (*_LAC, "model.lac.use_crf=false")),
 )
 
 
 @dataclass
 class Ablation:
     runs_dir: Path
-    pretrained: Path
     seeds: list[int]
-    student_epochs: int | None  # None: as many optimizer steps as the gold-only run
-    silver_overrides: list[str]
     train_overrides: list[str]
+    rows: tuple[AblationRow, ...] = ROWS
 
-    def run_dir(self, training: str, seed: int) -> Path:
-        return self.runs_dir / f"{training}-s{seed}"
+    def run_dir(self, row: AblationRow, seed: int) -> Path:
+        return self.runs_dir / (f"{row.run}-s{seed}" if row.seeded else row.run)
 
-    @property
-    def silver(self) -> Path:
-        return self.runs_dir / "silver" / "silver.json"
+    def seeds_of(self, row: AblationRow) -> list[int]:
+        return self.seeds if row.seeded else self.seeds[:1]
 
     def run_all(self) -> None:
         """Seed by seed, so that a stopped ablation has whole seeds to show."""
         for seed in self.seeds:
-            self.train("scratch", seed, [])
-            if not (self.pretrained / "config.json").exists():
-                raise FileNotFoundError(
-                    f"{self.pretrained}: no pretrained encoder; run govner pretrain (scripts/pretrain.py)"
-                )
-            pretrained = ["model=pretrained", f"model.name_or_path={self.pretrained}"]
-            self.train("pretrained", seed, pretrained)
-            if not self.silver.exists():  # one silver set, from the first seed's pretrained model
-                teacher = self.run_dir("pretrained", self.seeds[0])
-                _script(
-                    "make_silver", [f"teacher={teacher}", f"output_dir={self.silver.parent}"] + self.silver_overrides
-                )
-            epochs = self.student_epochs or self.equal_steps_epochs(seed)
-            student = [*pretrained, f"data.silver_path={self.silver}", f"trainer.num_train_epochs={epochs}"]
-            self.train("selftrain", seed, student)
-            for training in ("scratch", "pretrained"):
-                self.evaluate_argmax(training, seed)
+            for row in self.rows:
+                if seed in self.seeds_of(row):
+                    self.run(row, seed)
 
-    def equal_steps_epochs(self, seed: int) -> int:
-        """Epochs over gold + silver that take about the optimizer steps of the gold-only run."""
-        gold = self.training_info(ROWS[1], seed)
-        silver = json.loads((self.silver.parent / "silver_report.json").read_text(encoding="utf-8"))["kept"]
-        return equal_steps_epochs(gold["epochs"], gold["train_examples"], silver)
-
-    def train(self, training: str, seed: int, overrides: list[str]) -> None:
-        out = self.run_dir(training, seed)
+    def run(self, row: AblationRow, seed: int) -> None:
+        out = self.run_dir(row, seed)
         if (out / "metrics.json").exists():
             return
-        _script(
-            "train",
-            [f"run_name=ablation-{training}-s{seed}", f"seed={seed}", f"hydra.run.dir={out}", "decoding=viterbi"]
-            + overrides
-            + self.train_overrides,
-        )
-
-    def evaluate_argmax(self, training: str, seed: int) -> None:
-        out = self.run_dir(training, seed) / "eval-test-argmax"
-        if not (out / "metrics.json").exists():
-            _script("evaluate", [f"model_dir={out.parent}", "split=test", "decoding=argmax", f"output_dir={out}"])
+        if row.command == "crf_baseline":
+            _command("crf_baseline", [f"output_dir={out}", *row.overrides])
+        else:
+            overrides = [f"run_name=ablation-{row.run}-s{seed}", f"seed={seed}", f"hydra.run.dir={out}", "decoding=viterbi"]
+            _command("train", overrides + list(row.overrides) + self.train_overrides)
 
     def metrics(self, row: AblationRow, seed: int) -> dict | None:
-        run = self.run_dir(row.training, seed)
-        path = run / ("eval-test-argmax/metrics.json" if row.decoding == "argmax" else "metrics.json")
-        if not path.exists():
-            return None
-        metrics = json.loads(path.read_text(encoding="utf-8"))
-        return metrics.get("test", metrics)
-
-    def training_info(self, row: AblationRow, seed: int) -> dict:
-        return json.loads((self.run_dir(row.training, seed) / "metrics.json").read_text(encoding="utf-8"))["training"]
+        path = self.run_dir(row, seed) / "metrics.json"
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
 
-def _script(name: str, overrides: list[str]) -> None:
-    """Run the command ``govner <name>`` (scripts/<name>.py) in a fresh process."""
+def _command(name: str, overrides: list[str]) -> None:
+    """Run the command ``govner <name>`` in a fresh process."""
     command = [sys.executable, "-m", f"govner.cli.{name}", *overrides]
     print("+", " ".join(command), flush=True)
     subprocess.run(command, check=True, cwd=PROJECT_ROOT)
@@ -132,29 +111,48 @@ def _mean_sd(values: list[float]) -> str:
     return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
 
 
+HEADER = [
+    "configuration", "seeds", *ENTITY_LABELS, "micro F1", "whole reports: micro F1", "spurious / 1k chars",
+    "training s", "parameters", "model MB", "tagging chars/s",
+]
+
+
 def table(ablation: Ablation) -> str:
     """The results table: mean ± sample standard deviation over the seeds that finished."""
-    header = ["configuration", "seeds", *ENTITY_LABELS, "micro F1", "training s", "parameters", "model MB"]
-    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
-    for row in ROWS:
-        done = [(s, m) for s in ablation.seeds if (m := ablation.metrics(row, s))]
+    lines = ["| " + " | ".join(HEADER) + " |", "|---|" + "---:|" * (len(HEADER) - 1)]
+    for row in ablation.rows:
+        done = [(s, m) for s in ablation.seeds_of(row) if (m := ablation.metrics(row, s))]
         if not done:
-            lines.append(f"| {row.name} | 0 | " + " | ".join("–" for _ in header[2:]) + " |")
+            lines.append(f"| {row.name} | 0 | " + " | ".join("–" for _ in HEADER[2:]) + " |")
             continue
-        per_type = [_mean_sd([m["per_type"][label]["f1"] for _, m in done]) for label in ENTITY_LABELS]
-        info = [ablation.training_info(row, s) for s, _ in done]
-        weights = ablation.run_dir(row.training, done[0][0]) / "model.safetensors"
+        tests = [m["test"] for _, m in done]
+        wholes = [m["whole"] for _, m in done if "whole" in m]
+        training = [m["training"] for _, m in done]
+        weights = [p for p in (ablation.run_dir(row, done[0][0]) / f for f in ("model.safetensors", "crf.pkl")) if p.exists()]
         cells = [
             row.name,
-            ",".join(str(s) for s, _ in done),
-            *per_type,
-            _mean_sd([m["overall"]["f1"] for _, m in done]),
-            f"{statistics.mean(i['seconds'] for i in info):.0f}",
-            f"{info[0]['parameters'] / 1e6:.2f} M",
-            f"{weights.stat().st_size / 2**20:.1f}" if weights.exists() else "–",
+            ",".join(str(s) for s, _ in done) if row.seeded else "(deterministic)",
+            *(_mean_sd([t["per_type"][label]["f1"] for t in tests]) for label in ENTITY_LABELS),
+            _mean_sd([t["overall"]["f1"] for t in tests]),
+            _mean_sd([w["overall"]["f1"] for w in wholes]),
+            _mean_sd([w["spurious_per_1000_chars"] for w in wholes]),
+            f"{statistics.mean(t['seconds'] for t in training):.0f}",
+            f"{training[0]['parameters'] / 1e6:.2f} M",
+            f"{weights[0].stat().st_size / 2**20:.1f}" if weights else "–",
+            f"{statistics.mean(t['chars_per_second'] for t in tests):,.0f}" if all("chars_per_second" in t for t in tests) else "–",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def best_run(ablation: Ablation) -> Path | None:
+    """The first seed's run of the row with the best mean test micro F1."""
+    scored = []
+    for row in ablation.rows:
+        done = [(s, m) for s in ablation.seeds_of(row) if (m := ablation.metrics(row, s))]
+        if done:
+            scored.append((statistics.mean(m["test"]["overall"]["f1"] for _, m in done), ablation.run_dir(row, done[0][0])))
+    return max(scored)[1] if scored else None
 
 
 def top_errors(run_dir: Path, n: int = 5) -> list[tuple[str, int]]:
@@ -170,19 +168,10 @@ def top_errors(run_dir: Path, n: int = 5) -> list[tuple[str, int]]:
 
 def write_results(ablation: Ablation, results: Path, notes: str) -> str:
     """Replace the ablation section of ``results`` (between the markers) with a fresh table."""
-    best = next(
-        (
-            ablation.run_dir(r.training, s)
-            for r in reversed(ROWS)
-            if r.decoding == "viterbi"
-            for s in ablation.seeds
-            if ablation.metrics(r, s)
-        ),
-        None,
-    )
+    best = best_run(ablation)
     parts = ["", table(ablation), ""]
     if best is not None:
-        parts += [f"Most common test mistakes of `{project_relative(best)}`:", ""]
+        parts += [f"Most common test mistakes of `{project_relative(best)}` (the best row):", ""]
         parts += [f"{i}. {pattern}: {count}" for i, (pattern, count) in enumerate(top_errors(best), 1)]
         parts.append("")
     parts.append(notes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +35,9 @@ class EvaluationResult:
 
 
 def evaluate_documents(predictor: Predictor, docs: list[Document], labels: tuple[str, ...]) -> EvaluationResult:
+    started = time.perf_counter()
     predictions = predictor.predict([d.text for d in docs])
+    seconds = time.perf_counter() - started
     gold_tags, pred_tags, errors = [], [], []
     totals: Counter = Counter()
     for doc, prediction in zip(docs, predictions, strict=True):
@@ -59,6 +62,7 @@ def evaluate_documents(predictor: Predictor, docs: list[Document], labels: tuple
     metrics["span_errors"] = {k: totals[k] for k in ("correct", *ERROR_KINDS)}
     metrics["documents"] = len(docs)
     metrics["characters"] = sum(len(d.text) for d in docs)
+    metrics["chars_per_second"] = metrics["characters"] / seconds if seconds else None
     # precision as a reader of whole reports meets it: predicted entities with no gold counterpart
     metrics["spurious_per_1000_chars"] = 1000 * totals["spurious"] / max(metrics["characters"], 1)
     return EvaluationResult(metrics, errors)
