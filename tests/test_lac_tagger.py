@@ -178,3 +178,21 @@ def test_predictor_decodes_with_the_learned_transitions(lac_model_dir):
     expected = tags_to_spans([tags[i] for i in best.tolist()])
     assert [(e.start, e.end, e.label) for e in prediction.entities] == [(s.start, s.end, s.label) for s in expected]
     assert best.tolist() != without.tolist()  # the transitions (random here) change the path
+
+
+def test_onnx_export_of_the_lac_model_is_exact_on_untraced_lengths(lac_model_dir, tmp_path):
+    """The BiGRU loop is exported as an ONNX Loop, not unrolled to the traced length; the CRF's
+    transitions reach the ONNX predictor, so both runtimes give the same entities."""
+    pytest.importorskip("onnxruntime")
+    from govner.inference.onnx_model import OnnxTokenClassifier
+
+    path, model, tokenizer = lac_model_dir
+    onnx = OnnxTokenClassifier.from_dir(path)
+    texts = ["全年地区生产总值717.11亿元，增长3.0%（牵头单位：区教育局）" * 4, "中信集团", "𠀀人均可支配收入４２３５６元"]
+    enc = tokenizer(texts, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        assert torch.allclose(onnx(**enc).logits, model.eval()(**enc).logits, atol=1e-4)
+    assert torch.equal(crf_scores(onnx)[0], crf_scores(model)[0])
+    torch_entities = Predictor(model, tokenizer, 200, 32, decoding="viterbi").predict(texts)
+    onnx_entities = Predictor(onnx, tokenizer, 200, 32, decoding="viterbi").predict(texts)
+    assert [p.entities for p in onnx_entities] == [p.entities for p in torch_entities]

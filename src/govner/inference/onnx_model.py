@@ -118,11 +118,17 @@ class OnnxTokenClassifier:
         # input_ids first; a missing attention mask or token type ids means no padding, one segment
         self.input_names = sorted((i.name for i in self.session.get_inputs()), key=lambda name: name != "input_ids")
         self.config = config
+        self.crf = None  # a CRF layer's learned transitions stay outside the graph: decoding reads them here
+
 
     @classmethod
     def from_dir(cls, model_dir: str | Path, quantize: bool = False, num_threads: int | None = None):
         _ort()  # fail before exporting, not after
-        return cls(onnx_file(model_dir, quantize), AutoConfig.from_pretrained(model_dir), num_threads)
+        config = AutoConfig.from_pretrained(model_dir)
+        classifier = cls(onnx_file(model_dir, quantize), config, num_threads)
+        if getattr(config, "use_crf", False):
+            classifier.crf = AutoModelForTokenClassification.from_pretrained(model_dir).crf
+        return classifier
 
     def eval(self) -> OnnxTokenClassifier:
         return self

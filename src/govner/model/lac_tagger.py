@@ -11,6 +11,7 @@ model directory loads like any other once ``govner`` is imported.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
 
 import torch
 from torch import nn
@@ -54,7 +55,6 @@ class LacTaggerConfig(PretrainedConfig):
         self.use_crf = use_crf
 
 
-# (plain Python: TorchScript re-specializes on every new length)
 def _bigru_steps(projected: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
     """Both directions of one Paddle ``dynamic_gru`` layer at once (the reset gate applies to the
     state before its product with the candidate weights, unlike ``torch.nn.GRU``).
@@ -73,6 +73,13 @@ def _bigru_steps(projected: torch.Tensor, weight: torch.Tensor, mask: torch.Tens
         state = torch.where(mask[:, :, t].unsqueeze(2), new, state)
         outputs.append(state)
     return torch.stack(outputs, 2)
+
+
+@cache
+def _bigru_steps_scripted():
+    """The loop as TorchScript, for ONNX export only (a ``Loop`` node instead of a loop unrolled to
+    the traced length); eager runs stay in Python, where TorchScript would re-specialize on every length."""
+    return torch.jit.script(_bigru_steps)
 
 
 class LacEncoder(nn.Module):
@@ -101,7 +108,8 @@ class LacEncoder(nn.Module):
             xf = self.projections[fwd](x) + self.gru_biases[fwd]
             xb = self.projections[bwd](x) + self.gru_biases[bwd]
             xb = xb.gather(1, reverse.unsqueeze(2).expand_as(xb))
-            out = _bigru_steps(torch.stack([xf, xb]), self.gru_weights[fwd : bwd + 1], both)
+            steps = _bigru_steps_scripted() if torch.onnx.is_in_onnx_export() else _bigru_steps
+            out = steps(torch.stack([xf, xb]), self.gru_weights[fwd : bwd + 1], both)
             back = out[1].gather(1, reverse.unsqueeze(2).expand_as(out[1]))
             x = torch.cat([out[0], back], -1)
         return torch.cat([x, self.tagger(x).log_softmax(-1)], -1)
