@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from omegaconf import DictConfig, OmegaConf
 from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -14,13 +17,61 @@ from transformers import (
 )
 
 from govner.model.tokenization import build_vocab, char_tokenizer
+from govner.paths import register_resolvers
+
+__all__ = ["ModelSettings", "ScratchArchitecture", "VocabSettings", "build_model", "scratch_config"]
 
 log = logging.getLogger(__name__)
 
 
-def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """``model_cfg.name_or_path`` set: load it (hub name or directory) with a fresh
-    classification head; unset: a compact BERT and a character vocabulary from ``train_texts``."""
+@dataclass(frozen=True)
+class ScratchArchitecture:
+    """The compact BERT built from scratch (``model.scratch``, configs/model/scratch.yaml)."""
+
+    hidden_size: int = 192
+    num_hidden_layers: int = 3
+    num_attention_heads: int = 3
+    intermediate_size: int = 768
+    max_position_embeddings: int = 256
+    dropout: float = 0.1
+
+
+@dataclass(frozen=True)
+class VocabSettings:
+    """The character vocabulary of a scratch model (``model.vocab``)."""
+
+    min_freq: int = 1
+    max_size: int | None = None
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """What to fine-tune (the ``model`` group of the configs): a hub name or local directory, or,
+    with none, a scratch BERT of ``scratch`` with a vocabulary as ``vocab`` says."""
+
+    name_or_path: str | None = None
+    vocab: VocabSettings = field(default_factory=VocabSettings)
+    scratch: ScratchArchitecture = field(default_factory=ScratchArchitecture)
+
+    @classmethod
+    def of(cls, model: ModelSettings | DictConfig | Mapping) -> ModelSettings:
+        if isinstance(model, cls):
+            return model
+        register_resolvers()  # ${project_root:} in the package's configs
+        raw = OmegaConf.to_container(model, resolve=True) if isinstance(model, DictConfig) else dict(model)
+        return cls(
+            raw.get("name_or_path"),
+            VocabSettings(**(raw.get("vocab") or {})),
+            ScratchArchitecture(**(raw.get("scratch") or {})),
+        )
+
+
+def build_model(
+    model: ModelSettings | DictConfig, tags: list[str], train_texts: list[str]
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """``model.name_or_path`` set: load it (hub name or directory) with a fresh classification
+    head; unset: a compact BERT and a character vocabulary from ``train_texts``."""
+    model_cfg = ModelSettings.of(model)
     id2label = dict(enumerate(tags))
     label2id = {t: i for i, t in enumerate(tags)}
     if model_cfg.name_or_path:
@@ -46,7 +97,7 @@ def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[Pre
 
 
 def scratch_config(arch, tokenizer: PreTrainedTokenizerBase, **extra) -> BertConfig:
-    """The compact BERT described by ``model.scratch`` for ``tokenizer``'s vocabulary."""
+    """The compact BERT described by ``arch`` (``model.scratch``) for ``tokenizer``'s vocabulary."""
     return BertConfig(
         vocab_size=len(tokenizer),
         hidden_size=arch.hidden_size,
