@@ -21,3 +21,12 @@ def _project_root() -> Path:
 
 
 PROJECT_ROOT = _project_root()
+
+
+def register_resolvers() -> None:
+    """``${project_root:}`` in the configs resolves to :data:`PROJECT_ROOT`, so relative paths do
+    not depend on the directory a command is started from."""
+    from omegaconf import OmegaConf
+
+    if not OmegaConf.has_resolver("project_root"):
+        OmegaConf.register_new_resolver("project_root", lambda: str(PROJECT_ROOT))

@@ -3,19 +3,22 @@ model directory's predictor as a command's options say."""
 
 from __future__ import annotations
 
-from govner.data.dataset import read_tasks
+from omegaconf import DictConfig
+
+from govner.data.dataset import DataSettings, read_tasks
 from govner.data.labelstudio_format import RawTask
 from govner.inference.predictor import Predictor
 
 
-def annotation_tasks(data_cfg) -> list[RawTask]:
-    """The tasks of the Label Studio project ``data_cfg.project`` when one is named (server and
-    token from the environment), else of the export file(s) at ``data_cfg.path``."""
-    if data_cfg.get("project") is not None:
+def annotation_tasks(data: DataSettings | DictConfig) -> list[RawTask]:
+    """The tasks of the Label Studio project ``data.project`` when one is named (server and token
+    from the environment), else of the export file(s) at ``data.path``."""
+    data = DataSettings.of(data)
+    if data.project is not None:
         from govner.labelstudio.pull import project_tasks  # the Label Studio client, only when asked for
 
-        return project_tasks(data_cfg)
-    return read_tasks(data_cfg)
+        return project_tasks(data)
+    return read_tasks(data)
 
 
 def batch_predictor(cfg, **settings) -> Predictor:

@@ -13,9 +13,9 @@ from enum import StrEnum
 from typing import Any
 
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING, OmegaConf
+from omegaconf import MISSING
 
-from govner.paths import CONFIG_DIR, PROJECT_ROOT
+from govner.paths import CONFIG_DIR, register_resolvers
 
 __all__ = ["CONFIG_DIR", "Decoding", "OutputFormat", "Runtime", "Unit", "register_configs", "register_resolvers"]
 
@@ -175,13 +175,6 @@ SCHEMAS = {
     "serve_schema": ServeSchema,
     "ls_push_schema": LsPushSchema,
 }
-
-
-def register_resolvers() -> None:
-    """``${project_root:}`` resolves to the project directory (:data:`govner.paths.PROJECT_ROOT`),
-    so relative paths in configs do not depend on the directory a command is started from."""
-    if not OmegaConf.has_resolver("project_root"):
-        OmegaConf.register_new_resolver("project_root", lambda: str(PROJECT_ROOT))
 
 
 def register_configs() -> None:

@@ -6,18 +6,66 @@ from __future__ import annotations
 
 import logging
 import random
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from datasets import DatasetDict
+from omegaconf import DictConfig, OmegaConf
 
 from govner.data.examples import examples_dataset
 from govner.data.labelstudio_format import RawTask, read_export
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
 from govner.data.validation import ValidationReport, validate_tasks
+from govner.paths import register_resolvers
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SplitSettings:
+    """How documents are split by report (``data.split``)."""
+
+    dev_ratio: float = 0.15
+    test_ratio: float = 0.15
+    seed: int = 13
+    test_reports_file: str | None = None  # if the file exists, it fixes the test reports
+    whole_reports_file: str | None = None  # test reports annotated in full: the whole-report evaluation
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    """Where the annotations are and how they become examples: the ``data`` group of the configs
+    (configs/data/labelstudio_export.yaml explains each field)."""
+
+    path: str | None = None  # export file(s); None with ``project``
+    project: str | int | None = None  # a Label Studio project (its tasks are passed in, see read_tasks)
+    text_field: str = "text"
+    source_field: str = "source"
+    use_predictions: bool = False
+    train_fraction: float = 1.0
+    silver_path: str | None = None
+    max_chars: int = 200
+    stride: int = 32
+    validation: Mapping[str, str] = field(default_factory=dict)
+    split: SplitSettings = field(default_factory=SplitSettings)
+
+    @classmethod
+    def of(cls, data: DataSettings | DictConfig | Mapping) -> DataSettings:
+        """``data`` itself, or the settings of a ``data`` config node (keys it does not know, from
+        other versions of the configs, are left aside)."""
+        if isinstance(data, cls):
+            return data
+        register_resolvers()  # ${project_root:} in the package's configs
+        raw = OmegaConf.to_container(data, resolve=True) if isinstance(data, DictConfig) else dict(data)
+        known = {f.name for f in fields(cls)} - {"split"}
+        split = raw.get("split") or {}
+        split_known = {f.name for f in fields(SplitSettings)}
+        return cls(
+            **{k: v for k, v in raw.items() if k in known},
+            split=SplitSettings(**{k: v for k, v in dict(split).items() if k in split_known}),
+        )
 
 
 @dataclass
@@ -30,75 +78,78 @@ class PreparedData:
         return sorted({d.source for d in self.documents[split]})
 
 
-def describe_data(data_cfg) -> str:
+def describe_data(data: DataSettings | DictConfig) -> str:
     """Where the annotations come from: the export path, or the Label Studio project."""
-    project = data_cfg.get("project")
-    return f"Label Studio project {project!r}" if project is not None else str(data_cfg.path)
+    data = DataSettings.of(data)
+    return f"Label Studio project {data.project!r}" if data.project is not None else str(data.path)
 
 
-def read_tasks(data_cfg) -> list[RawTask]:
-    """The tasks of the export file(s) at ``data_cfg.path``."""
-    if data_cfg.get("project") is not None:
+def read_tasks(data: DataSettings | DictConfig) -> list[RawTask]:
+    """The tasks of the export file(s) at ``data.path``."""
+    data = DataSettings.of(data)
+    if data.project is not None:
         raise ValueError(
-            f"data.project={data_cfg.project!r}: the tasks of a Label Studio project are read by "
-            "govner.labelstudio.pull.project_tasks(data_cfg) and passed in as tasks="
+            f"data.project={data.project!r}: the tasks of a Label Studio project are read by "
+            "govner.labelstudio.pull.project_tasks(data) and passed in as tasks="
         )
-    return read_export(data_cfg.path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
+    return read_export(data.path, text_field=data.text_field, source_field=data.source_field)
 
 
 def load_documents(
-    data_cfg, labels: tuple[str, ...], tasks: list[RawTask] | None = None
+    data: DataSettings | DictConfig, labels: tuple[str, ...], tasks: list[RawTask] | None = None
 ) -> tuple[list[Document], ValidationReport]:
-    """Validated documents of ``tasks`` (default: the export file(s) at ``data_cfg.path``), with
-    the validation policy of ``data_cfg``."""
+    """Validated documents of ``tasks`` (default: the export file(s) at ``data.path``), with
+    the validation policy of ``data``."""
+    data = DataSettings.of(data)
     if tasks is None:
-        tasks = read_tasks(data_cfg)
-    docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=data_cfg.use_predictions)
-    log.info("%s: %s", describe_data(data_cfg), report.summary())
+        tasks = read_tasks(data)
+    docs, report = validate_tasks(tasks, labels, dict(data.validation), use_predictions=data.use_predictions)
+    log.info("%s: %s", describe_data(data), report.summary())
     for problem in report.skipped:
         log.warning("skipped %s", problem)
     return docs, report
 
 
-def load_silver(data_cfg, labels: tuple[str, ...], held_out: set[str]) -> list[Document]:
+def load_silver(data: DataSettings, labels: tuple[str, ...], held_out: set[str]) -> list[Document]:
     """Silver documents (teacher predictions, see :mod:`govner.training.self_training`) for training only.
     Raises if any comes from a dev or test report: held-out reports must never leak into training."""
-    tasks = read_export(data_cfg.silver_path, text_field=data_cfg.text_field, source_field=data_cfg.source_field)
-    docs, report = validate_tasks(tasks, labels, dict(data_cfg.validation), use_predictions=True)
-    log.info("silver %s: %s", data_cfg.silver_path, report.summary())
+    tasks = read_export(data.silver_path, text_field=data.text_field, source_field=data.source_field)
+    docs, report = validate_tasks(tasks, labels, dict(data.validation), use_predictions=True)
+    log.info("silver %s: %s", data.silver_path, report.summary())
     leaked = sorted({d.source for d in docs} & held_out)
     if leaked:
         first = next(d for d in docs if d.source in leaked)
         raise ValueError(
-            f"{data_cfg.silver_path}: silver comes from {len(leaked)} dev/test report(s), e.g. {first.origin} "
+            f"{data.silver_path}: silver comes from {len(leaked)} dev/test report(s), e.g. {first.origin} "
             f"from {first.source!r}; make silver with those reports excluded (scripts/make_silver.py does)"
         )
     return docs
 
 
-def prepare_data(data_cfg, labels: tuple[str, ...], tasks: list[RawTask] | None = None) -> PreparedData:
-    """Validate ``tasks`` (default: the export file(s) at ``data_cfg.path``), split by report and
-    segment, as configured in ``data_cfg``."""
-    docs, report = load_documents(data_cfg, labels, tasks)
-    split_cfg = data_cfg.split
-    test_file = split_cfg.get("test_reports_file")
+def prepare_data(
+    data: DataSettings | DictConfig, labels: tuple[str, ...], tasks: list[RawTask] | None = None
+) -> PreparedData:
+    """Validate ``tasks`` (default: the export file(s) at ``data.path``), split by report and
+    segment, as ``data`` says."""
+    data = DataSettings.of(data)
+    docs, report = load_documents(data, labels, tasks)
+    split_cfg = data.split
+    test_file = split_cfg.test_reports_file
     test_sources = read_sources(test_file) if test_file and Path(test_file).exists() else None
     if test_sources is not None:
         log.info("test reports fixed by %s (%d reports)", test_file, len(test_sources))
     splits = split_by_source(docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, test_sources)
-    fraction = data_cfg.get("train_fraction", 1.0)
+    fraction = data.train_fraction
     if fraction < 1.0:  # for learning curves: a seeded subset of the training sentences
         keep = round(len(splits["train"]) * fraction)
         splits["train"] = random.Random(split_cfg.seed).sample(splits["train"], keep)
         log.info("train_fraction=%s: %d training documents kept", fraction, keep)
-    if data_cfg.get("silver_path"):
+    if data.silver_path:
         held_out = {d.source for name in ("dev", "test") for d in splits[name]}
-        silver = load_silver(data_cfg, labels, held_out)
+        silver = load_silver(data, labels, held_out)
         log.info("train: %d gold + %d silver documents", len(splits["train"]), len(silver))
         splits["train"] = splits["train"] + silver
-    dataset = DatasetDict(
-        {name: examples_dataset(splits[name], data_cfg.max_chars, data_cfg.stride) for name in SPLITS}
-    )
+    dataset = DatasetDict({name: examples_dataset(splits[name], data.max_chars, data.stride) for name in SPLITS})
     for name in SPLITS:
         log.info(
             "%s: %d reports, %d documents, %d examples",

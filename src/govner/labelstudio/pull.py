@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from label_studio_sdk import LabelStudio
+from omegaconf import DictConfig
 
+from govner.data.dataset import DataSettings
 from govner.data.labelstudio_format import RawTask, parse_export
 from govner.data.spans import Document
 from govner.data.validation import ValidationReport, validate_tasks
@@ -37,10 +39,11 @@ def export_project(client: LabelStudio, project: str | int) -> ProjectExport:
     return ProjectExport(found.id, found.title, json.loads(raw))
 
 
-def project_tasks(data_cfg) -> list[RawTask]:
-    """The tasks of the Label Studio project ``data_cfg.project`` (server and token from the
+def project_tasks(data: DataSettings | DictConfig) -> list[RawTask]:
+    """The tasks of the Label Studio project ``data.project`` (server and token from the
     environment), read as :func:`govner.data.dataset.load_documents` reads export files."""
-    return export_project(connect(), data_cfg.project).tasks(data_cfg.text_field, data_cfg.source_field)
+    data = DataSettings.of(data)
+    return export_project(connect(), data.project).tasks(data.text_field, data.source_field)
 
 
 def default_output(directory: str | Path, export: ProjectExport) -> Path:

@@ -4,7 +4,10 @@ LAC-small based tagger (:mod:`govner.model.lac_tagger`)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+from omegaconf import DictConfig, OmegaConf
 from transformers import (
     AutoModelForTokenClassification,
     AutoTokenizer,
@@ -17,17 +20,93 @@ from transformers import (
 from govner.model import lac_small
 from govner.model.lac_tagger import LacTaggerConfig, LacTaggerForTokenClassification
 from govner.model.tokenization import SPECIAL_TOKENS, build_vocab, char_tokenizer
+from govner.paths import register_resolvers
+
+__all__ = [
+    "LacArchitecture",
+    "ModelSettings",
+    "ScratchArchitecture",
+    "VocabSettings",
+    "build_lac_tagger",
+    "build_model",
+    "scratch_config",
+]
 
 log = logging.getLogger(__name__)
 
 
-def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
-    """``model_cfg.name_or_path`` set: load it (hub name or directory) with a fresh
-    classification head; ``model_cfg.architecture == "lac"``: the LAC-small based tagger;
-    otherwise a compact BERT and a character vocabulary from ``train_texts``."""
+@dataclass(frozen=True)
+class ScratchArchitecture:
+    """The compact BERT built from scratch (``model.scratch``, configs/model/scratch.yaml)."""
+
+    hidden_size: int = 192
+    num_hidden_layers: int = 3
+    num_attention_heads: int = 3
+    intermediate_size: int = 768
+    max_position_embeddings: int = 256
+    dropout: float = 0.1
+
+
+@dataclass(frozen=True)
+class VocabSettings:
+    """The character vocabulary of a scratch model (``model.vocab``)."""
+
+    min_freq: int = 1
+    max_size: int | None = None
+
+
+@dataclass(frozen=True)
+class LacArchitecture:
+    """The LAC-small based tagger (``model.lac``, configs/model/lac.yaml)."""
+
+    use_lac_encoder: bool = True
+    finetune_lac: bool = True
+    bigram_buckets: int = 100003
+    bigram_dim: int = 64
+    encoder: str = "none"
+    hidden_size: int = 128
+    dropout: float = 0.2
+    use_crf: bool = True
+    max_length: int = 512
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """What to fine-tune (the ``model`` group of the configs): ``architecture: lac``, the LAC-small
+    tagger of ``lac``; otherwise a hub name or local directory, or, with none, a scratch BERT of
+    ``scratch`` with a vocabulary as ``vocab`` says."""
+
+    name_or_path: str | None = None
+    vocab: VocabSettings = field(default_factory=VocabSettings)
+    scratch: ScratchArchitecture = field(default_factory=ScratchArchitecture)
+    architecture: str = "bert"
+    lac: LacArchitecture = field(default_factory=LacArchitecture)
+
+    @classmethod
+    def of(cls, model: ModelSettings | DictConfig | Mapping) -> ModelSettings:
+        if isinstance(model, cls):
+            return model
+        register_resolvers()  # ${project_root:} in the package's configs
+        raw = OmegaConf.to_container(model, resolve=True) if isinstance(model, DictConfig) else dict(model)
+        return cls(
+            raw.get("name_or_path"),
+            VocabSettings(**(raw.get("vocab") or {})),
+            ScratchArchitecture(**(raw.get("scratch") or {})),
+            raw.get("architecture") or "bert",
+            LacArchitecture(**(raw.get("lac") or {})),
+        )
+
+
+def build_model(
+    model: ModelSettings | DictConfig, tags: list[str], train_texts: list[str]
+) -> tuple[PreTrainedModel, PreTrainedTokenizerBase]:
+    """``model.architecture == "lac"``: the LAC-small based tagger; else ``model.name_or_path`` set:
+    load it (hub name or directory) with a fresh classification head; unset: a compact BERT and a
+    character vocabulary from ``train_texts``."""
+    model_cfg = ModelSettings.of(model)
     id2label = dict(enumerate(tags))
     label2id = {t: i for i, t in enumerate(tags)}
-    if model_cfg.get("architecture") == "lac":
+    if model_cfg.architecture == "lac":
         return build_lac_tagger(model_cfg.lac, train_texts, id2label, label2id)
     if model_cfg.name_or_path:
         log.info("loading %s", model_cfg.name_or_path)
@@ -52,7 +131,7 @@ def build_model(model_cfg, tags: list[str], train_texts: list[str]) -> tuple[Pre
 
 
 def scratch_config(arch, tokenizer: PreTrainedTokenizerBase, **extra) -> BertConfig:
-    """The compact BERT described by ``model.scratch`` for ``tokenizer``'s vocabulary."""
+    """The compact BERT described by ``arch`` (``model.scratch``) for ``tokenizer``'s vocabulary."""
     return BertConfig(
         vocab_size=len(tokenizer),
         hidden_size=arch.hidden_size,
@@ -68,7 +147,7 @@ def scratch_config(arch, tokenizer: PreTrainedTokenizerBase, **extra) -> BertCon
 
 
 def build_lac_tagger(
-    arch, train_texts: list[str], id2label: dict[int, str], label2id: dict[str, int]
+    arch: LacArchitecture, train_texts: list[str], id2label: dict[int, str], label2id: dict[str, int]
 ) -> tuple[LacTaggerForTokenClassification, PreTrainedTokenizerBase]:
     """The tagger of ``model.lac`` with LAC-small's weights; its vocabulary is LAC's characters plus
     those of ``train_texts`` (LAC's fallback rows for characters it lacks)."""
