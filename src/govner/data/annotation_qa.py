@@ -98,6 +98,64 @@ def _bad_edge(surface: str) -> bool:
     return last in PUNCTUATION and not (last in _CLOSERS and _CLOSERS[last] in surface[:-1])
 
 
+# Patterns the guide's revised decisions rule out (issue 14; annotations/issue14_guide_changes.md).
+_INSTITUTION = (
+    r"(实验室|研究院|创新院|研究所|研究中心|中心|基地|博物院|博物馆|纪念馆|图书馆|文化馆|美术馆|科技馆|档案馆|学校|中学|小学"
+    r"|幼儿园|学院|大学|医院|保健院|卫生院|院区|校区|新馆|新校|分中心)"
+)
+_INSTITUTION_END = re.compile(_INSTITUTION + "$")
+# the institution itself is the thing built or opened: a building verb right before it, or right after it
+# with no project word (an organization named inside a project's name stays ORG: D15 rule 3)
+_BUILT_BEFORE = re.compile(r"(建设|建成|新建|扩建|迁建|筹建|开工建设|启用|投用|改造|建好)$")
+_BUILT_AFTER = re.compile(r"(建成|开工|动工|投用|投入使用|启用|开放|开馆|竣工|完工|开诊|整体搬迁|迁建|扩建|异地新建|改扩建)(?![^，。；]{0,6}(项目|工程))")
+_NAME_GOES_ON = re.compile(r"[^，。；、（）“”\s]{1,20}?(" + _INSTITUTION[1:-1] + r"|项目|工程|一期|二期)")
+_ACT = re.compile(
+    r"获评|获批|晋升|入选|成为|挂牌|揭牌|成立|设立|组建|落户|合作|联合|签约|签署|受理|实施|招生|门诊|开展|攻克|首创|跻身|承担"
+    r"|牵头|依托|发挥|升格|创成|争创|评为|荣获|获得|备案"
+)
+_STAND_IN = re.compile(
+    r"((国家|省|市|县|区|自治区|州)级|列省|农村|城镇|城市|乡村|累计|实际|实际出席|实际到会|培训|废止|修订|修改|宣布失效|停收|取消"
+    r"|新开工|开工|新竣工|竣工|在建|续建|基本建成|建成|建成投产|落地开工|投产|签约|新签约|综合治理|治理|改造提升|巩固提升"
+    r"|增收|增产|减收|单日最高|最高|最低|日均)"
+)
+_STAND_IN_GAP = re.compile(r"(达|达到|为|约|超|超过|近|逾|共|共计|由人均|由|人均|突破)?")
+_DRIVING_VERB = re.compile(r"(拉动|带动|撬动)$")
+_SHARE_WORD = re.compile(r"比重|占比|比例|份额")
+_SHARE_GAP = re.compile(
+    r"(分别)?(达|达到|为|是|提高|提高到|提升|提升至|提升到|上升|上升到|下降|降至|降到|超过|超|保持在|稳定在|由|从|增加|增至|占|约|近)?(了)?(\d{4}年的)?"
+)
+
+
+def _revised_decision_findings(doc: Document, warn) -> None:
+    """Spans that follow the guide's decisions before issue 14 (D15, D50, D56, D10/D34 revised)."""
+    text, spans = doc.text, doc.spans
+    for i, span in enumerate(spans):
+        surface = text[span.start : span.end]
+        start, end = _clause(text, span)
+        clause = text[start:end]
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        if span.label == "ORG" and _INSTITUTION_END.search(surface) and not _ACT.search(clause):
+            goes_on = _NAME_GOES_ON.match(text[span.end : end])  # a parent named inside the built thing's name
+            if (_BUILT_BEFORE.search(text[start : span.start]) and not goes_on) or _BUILT_AFTER.match(text[span.end : end]):
+                warn("org_facility_only_built", span, "is an institution its clause only builds or opens (D15: not ORG unless it acts)")
+        elif span.label == "INDICATOR" and _STAND_IN.fullmatch(surface):
+            gap = text[span.end : nxt.start] if nxt else ""
+            after_count = i > 0 and spans[i - 1].end == span.start and spans[i - 1].label in ("UNIT", "QUANTITY")
+            if (nxt and nxt.label == "QUANTITY" and _STAND_IN_GAP.fullmatch(gap)) or (after_count and re.search("级$|^列省$", surface)):
+                warn("indicator_stand_in", span, "stands for a noun left out (D50: only a bare 新增 / 净增 is the INDICATOR)")
+        elif span.label == "INDICATOR" and _DRIVING_VERB.search(text[start : span.start]):
+            if any(q.label == "QUANTITY" and span.end <= q.start < end for q in spans):
+                warn("indicator_after_driving_verb", span, "follows 拉动 / 带动 / 撬动, which changes what is counted (D56: inside the INDICATOR)")
+    for match in _SHARE_WORD.finditer(text):
+        if any(s.start <= match.start() < s.end for s in spans if s.label == "INDICATOR"):
+            continue
+        quantity = next((s for s in spans if s.label == "QUANTITY" and s.start >= match.end()), None)
+        if quantity is not None and _SHARE_GAP.fullmatch(text[match.end() : quantity.start]):
+            word = Span(match.start(), match.end(), "share")
+            out_surface = match.group()
+            warn("share_word_outside_indicator", word, f"(share word {out_surface!r}) is measured by a number but outside the INDICATOR (D10/D34)")
+
+
 def _sentence_findings(doc: Document) -> list[Finding]:
     text, spans, out = doc.text, doc.spans, []
 
@@ -128,6 +186,7 @@ def _sentence_findings(doc: Document) -> list[Finding]:
                 warn("quantity_like_ordinal", span, "follows 第 (an ordinal)")
             elif span.start == 0 and after in ("、", ".", "．"):
                 warn("quantity_like_list_number", span, "looks like a list number")
+    _revised_decision_findings(doc, warn)
     return out
 
 
