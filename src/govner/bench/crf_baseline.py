@@ -217,7 +217,7 @@ def run_baseline(
     metrics["training"] = {
         "seconds": round(seconds, 1),
         "parameters": len(tagger.crf.state_features_) + len(tagger.crf.transition_features_),
-        "train_documents": len(data.documents["train"]),
+        "train_examples": len(data.documents["train"]),  # one sequence per sentence: no windows
         "use_lac": use_lac,
     }
     (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
