@@ -7,7 +7,6 @@ import itertools
 
 import pytest
 import torch
-from omegaconf import OmegaConf
 from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
 from govner.inference.decoding import allowed_transitions, batch_viterbi
@@ -15,7 +14,7 @@ from govner.inference.predictor import Predictor
 from govner.model import lac_small
 from govner.bench.crf_baseline import LacTags
 from govner.model.lac_tagger import CRF, LacEncoder, crf_scores, left_align
-from govner.model.modeling import build_lac_tagger
+from govner.model.modeling import LacArchitecture, build_lac_tagger
 
 TAGS = ["O", "B-ORG", "I-ORG", "B-UNIT", "I-UNIT"]
 
@@ -125,14 +124,14 @@ def test_left_align_moves_kept_positions_to_the_front_in_order():
 
 @pytest.fixture(scope="module")
 def lac_model_dir(tmp_path_factory):
-    arch = OmegaConf.create(
-        {"use_lac_encoder": True, "finetune_lac": False, "encoder": "lstm", "bigram_buckets": 101, "bigram_dim": 4, "hidden_size": 8, "dropout": 0.0,
-         "use_crf": True, "max_length": 64}
+    arch = LacArchitecture(
+        finetune_lac=False, encoder="lstm", bigram_buckets=101, bigram_dim=4, ngram_buckets=97, hidden_size=8, dropout=0.0, max_length=64
     )
     tags = ["O", "B-INDICATOR", "I-INDICATOR", "B-QUANTITY", "I-QUANTITY", "B-UNIT", "I-UNIT", "B-ORG", "I-ORG"]
     model, tokenizer = build_lac_tagger(arch, ["地区生产总值717亿元"], dict(enumerate(tags)), {t: i for i, t in enumerate(tags)})
     torch.manual_seed(1)
     model.crf.transitions.data.normal_()
+    model.ngrams.weight.data.normal_()
     path = tmp_path_factory.mktemp("lac") / "model"
     model.save_pretrained(path)
     tokenizer.save_pretrained(path)
@@ -196,3 +195,16 @@ def test_onnx_export_of_the_lac_model_is_exact_on_untraced_lengths(lac_model_dir
     torch_entities = Predictor(model, tokenizer, 200, 32, decoding="viterbi").predict(texts)
     onnx_entities = Predictor(onnx, tokenizer, 200, 32, decoding="viterbi").predict(texts)
     assert [p.entities for p in onnx_entities] == [p.entities for p in torch_entities]
+
+
+def test_ngram_ids_hash_the_characters_around_each_position():
+    from govner.model.lac_tagger import NGRAM_TEMPLATES, ngram_ids
+
+    ids = torch.tensor([[5, 6, 7, 8, 0], [5, 6, 9, 8, 0]])
+    h = ngram_ids(ids, 1_000_003)
+    assert h.shape == (2, 5, len(NGRAM_TEMPLATES))
+    same = [k for k, (offset, length) in enumerate(NGRAM_TEMPLATES) if 2 not in range(1 + offset, 1 + offset + length)]
+    # at position 1 the rows differ only in the character at position 2
+    assert torch.equal(h[0, 1, same], h[1, 1, same])
+    assert not torch.equal(h[0, 1], h[1, 1])
+    assert len(set(h[0, 3].tolist())) == len(NGRAM_TEMPLATES)  # templates are told apart

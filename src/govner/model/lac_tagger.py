@@ -34,6 +34,7 @@ class LacTaggerConfig(PretrainedConfig):
         finetune_lac: bool = True,
         bigram_buckets: int = 0,
         bigram_dim: int = 0,
+        ngram_buckets: int = 0,
         encoder: str = "lstm",
         hidden_size: int = 128,
         dropout: float = 0.3,
@@ -49,6 +50,7 @@ class LacTaggerConfig(PretrainedConfig):
         self.finetune_lac = finetune_lac
         self.bigram_buckets = bigram_buckets
         self.bigram_dim = bigram_dim
+        self.ngram_buckets = ngram_buckets
         self.encoder = encoder
         self.hidden_size = hidden_size
         self.dropout = dropout
@@ -171,6 +173,24 @@ class CRF(nn.Module):
         return (torch.logsumexp(alpha + end, 1) - gold)[mask[:, 0]].sum()
 
 
+# (offset of the first character, length): characters ±3, bigrams and trigrams around each position
+NGRAM_TEMPLATES = ((-3, 1), (-2, 1), (-1, 1), (0, 1), (1, 1), (2, 1), (3, 1), (-2, 2), (-1, 2), (0, 2), (1, 2), (-2, 3), (-1, 3), (0, 3))
+
+
+def ngram_ids(input_ids: torch.Tensor, buckets: int) -> torch.Tensor:
+    """(B, L, templates) hashed ids of the character n-grams of :data:`NGRAM_TEMPLATES` at each position
+    (positions outside the sequence read as id 0, the padding token)."""
+    width = input_ids.shape[1]
+    padded = torch.nn.functional.pad(input_ids, (3, 3))
+    ids = []
+    for k, (offset, length) in enumerate(NGRAM_TEMPLATES):
+        h = torch.full_like(input_ids, k + 1)
+        for j in range(length):
+            h = (h * 1_000_000_007 + padded[:, 3 + offset + j : 3 + offset + j + width]) % 2_147_483_647
+        ids.append(h % buckets)
+    return torch.stack(ids, 2)
+
+
 def crf_scores(model) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None:
     """A model's learned CRF transition, start and end scores (IOB2 masks applied), or ``None``."""
     crf = getattr(model, "crf", None)
@@ -216,6 +236,9 @@ class LacTaggerForTokenClassification(PreTrainedModel):
         else:
             raise ValueError(f"encoder must be 'lstm' or 'none', got {config.encoder!r}")
         self.classifier = nn.Linear(width, config.num_labels)
+        # what a feature CRF is given: a score per tag for each character n-gram around the position
+        # (hashed; the templates of NGRAM_TEMPLATES), added to the emissions
+        self.ngrams = nn.Embedding(config.ngram_buckets, config.num_labels) if config.ngram_buckets else None
         tags = [config.id2label[i] for i in range(config.num_labels)]
         self.crf = CRF(tags) if config.use_crf else None
         self.post_init()
@@ -252,6 +275,8 @@ class LacTaggerForTokenClassification(PreTrainedModel):
             hidden, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=input_ids.shape[1])
             hidden = self.dropout(hidden)
         logits = self.classifier(hidden)
+        if self.ngrams is not None:
+            logits = logits + self.ngrams(ngram_ids(input_ids, self.config.ngram_buckets)).sum(2)
         loss = None
         if labels is not None:
             keep = (labels != -100) & mask

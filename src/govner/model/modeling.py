@@ -63,6 +63,7 @@ class LacArchitecture:
     finetune_lac: bool = True
     bigram_buckets: int = 100003
     bigram_dim: int = 64
+    ngram_buckets: int = 0
     encoder: str = "none"
     hidden_size: int = 128
     dropout: float = 0.2
@@ -163,6 +164,7 @@ def build_lac_tagger(
         encoder=arch.encoder,
         bigram_buckets=arch.bigram_buckets,
         bigram_dim=arch.bigram_dim,
+        ngram_buckets=arch.ngram_buckets,
         hidden_size=arch.hidden_size,
         dropout=arch.dropout,
         use_crf=arch.use_crf,
