@@ -53,6 +53,9 @@ ROWS = (
     ),
     AblationRow("LAC-small encoder fine-tuned + CRF layer", "lac-ft", "train", (*_LAC, "model.lac.bigram_buckets=0")),
     AblationRow("+ character bigrams (default)", "lac-ft-bigrams", "train", _LAC),
+    AblationRow(
+        "+ hashed character n-gram scores per tag (the CRF's templates)", "lac-ngram", "train", (*_LAC, "model.lac.ngram_buckets=1048576")
+    ),
     AblationRow("default without the CRF layer (softmax + constrained Viterbi)", "lac-nocrf", "train", (*_LAC, "model.lac.use_crf=false")),
 )
 
