@@ -21,8 +21,9 @@ evaluated by the same code (`govner.evaluation.entities.evaluate_documents`): th
 `govner train` with the overrides of `govner.bench.ablation.ROWS` and Viterbi decoding (with the learned
 transitions where the model has a CRF layer). *Spurious / 1k chars*: predicted entities with no gold
 counterpart per 1,000 characters of the whole reports. *Tagging chars/s*: the test set tagged by the
-evaluation (batch predictor, torch, 2 threads; CRF: features + crfsuite). Training seconds are wall time on
-the machine that ran them (2 CPU cores, often shared with other jobs: compare them only as a rough cost)."""
+evaluation (batch predictor, torch; CRF: features + crfsuite) on the loaded machine, not a benchmark (see
+docs/performance.md). Training seconds are wall time on the machine that ran them (2 CPU cores, shared with
+other jobs; the neural rows ran with one torch thread, `OMP_NUM_THREADS=1`): compare them only as a rough cost."""
 
 
 def main(argv: list[str] | None = None) -> None:
