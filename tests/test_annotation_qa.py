@@ -93,3 +93,29 @@ def test_accepted_file_format(tmp_path):
 
     with pytest.raises(ValueError, match="accepted.tsv:1: expected 4"):
         read_accepted(path)
+
+
+def test_patterns_of_the_decisions_revised_in_issue_14(tmp_path):
+    """D15: an institution only built is not ORG; D50: only a bare 新增 / 净增 stands in for a noun;
+    D56: 拉动 / 带动 / 撬动 belong inside the INDICATOR; D10/D34: a measured share word belongs to it."""
+    report = qa(
+        tmp_path,
+        [
+            ("加快建设[[六盘山实验室|ORG]]，引进[[人才|INDICATOR]][[50|QUANTITY]][[名|UNIT]]。", "a"),
+            ("[[市第一人民医院|ORG]]东院区建成投用。", "a"),  # a hospital named inside the built thing: ORG
+            ("新争创[[国家级改革试点|INDICATOR]][[36|QUANTITY]][[项|UNIT]]、[[省级|INDICATOR]][[139|QUANTITY]][[项|UNIT]]。", "b"),
+            ("新增[[市场主体|INDICATOR]][[1.2|QUANTITY]][[万户|UNIT]]、[[净增|INDICATOR]][[6000|QUANTITY]][[户|UNIT]]。", "b"),
+            ("直接拉动[[消费|INDICATOR]][[38.4|QUANTITY]][[亿元|UNIT]]。", "c"),
+            ("直接[[拉动消费|INDICATOR]][[38.4|QUANTITY]][[亿元|UNIT]]。", "c"),
+            ("[[第三产业|INDICATOR]]比重达到[[50|QUANTITY]][[%|UNIT]]。", "d"),
+            ("[[第三产业比重|INDICATOR]]达到[[51|QUANTITY]][[%|UNIT]]。", "d"),
+        ],
+    )
+    found = {(f.check, f.surface) for f in report.warnings}
+    assert ("org_facility_only_built", "六盘山实验室") in found
+    assert ("indicator_stand_in", "省级") in found
+    assert ("indicator_after_driving_verb", "消费") in found
+    assert ("share_word_outside_indicator", "比重") in found
+    assert not {s for c, s in found if c == "org_facility_only_built"} - {"六盘山实验室"}
+    assert not {s for c, s in found if c == "indicator_stand_in"} - {"省级"}  # 净增 is allowed
+    assert not {s for c, s in found if c == "indicator_after_driving_verb"} - {"消费"}
