@@ -38,4 +38,4 @@ def test_ray_data_tags_every_document_as_the_predictor_does(local_ray, tmp_path)
     expected = Predictor.from_dir(model_dir).predict(list(texts.values()))
     for doc_id, prediction in zip(texts, expected, strict=True):
         assert json.loads(tagged[doc_id]["entities"]) == [vars(e) for e in prediction.entities]
-        assert tagged[doc_id]["score"] == pytest.approx(prediction.score)
+        assert tagged[doc_id]["score"] == pytest.approx(prediction.mean_score)
