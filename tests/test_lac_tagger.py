@@ -9,10 +9,10 @@ import pytest
 import torch
 from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
 
+from govner.bench.crf_baseline import LacTags
 from govner.inference.decoding import allowed_transitions, batch_viterbi
 from govner.inference.predictor import Predictor
 from govner.model import lac_small
-from govner.bench.crf_baseline import LacTags
 from govner.model.lac_tagger import CRF, LacEncoder, crf_scores, left_align
 from govner.model.modeling import LacArchitecture, build_lac_tagger
 

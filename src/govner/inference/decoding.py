@@ -75,3 +75,21 @@ def batch_viterbi(
         path[:, t - 1] = torch.where(inside, previous, path[:, t - 1])
         current = torch.where(inside, previous, current)
     return path
+
+
+def decode(
+    logits: torch.Tensor,
+    lengths: torch.Tensor,
+    decoding: str,
+    allowed: torch.Tensor,
+    can_start: torch.Tensor,
+    crf: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
+) -> torch.Tensor:
+    """Tag ids for left-aligned ``(batch, length, n_tags)`` logits, as a model ships them: ``argmax``,
+    or ``viterbi`` over the emission scores plus a CRF layer's learned ``crf`` scores when it has
+    them, else over the log-probabilities (constrained only)."""
+    if decoding == "viterbi" and crf is not None:
+        return batch_viterbi(logits, lengths, allowed, can_start, *crf)
+    if decoding == "viterbi":
+        return batch_viterbi(logits.log_softmax(-1), lengths, allowed, can_start)
+    return logits.argmax(-1)

@@ -22,7 +22,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 from govner.data.iob import tags_to_spans
 from govner.data.segmentation import Segment, segment
 from govner.inference.cpu import quantize_int8, set_threads
-from govner.inference.decoding import DECODERS, allowed_transitions, batch_viterbi
+from govner.inference.decoding import DECODERS, allowed_transitions, decode
 from govner.inference.onnx_model import OnnxTokenClassifier
 from govner.model.lac_tagger import crf_scores
 from govner.model.model_dir import ModelDir
@@ -167,12 +167,7 @@ class Predictor:
         log_probs = logits.log_softmax(-1)
         n_real = real.sum(1)
         lengths = torch.from_numpy(n_real)
-        if self.decoding == "viterbi" and self._crf is not None:
-            ids = batch_viterbi(logits, lengths, self._allowed, self._can_start, *self._crf)
-        elif self.decoding == "viterbi":
-            ids = batch_viterbi(log_probs, lengths, self._allowed, self._can_start)
-        else:
-            ids = log_probs.argmax(-1)
+        ids = decode(logits, lengths, self.decoding, self._allowed, self._can_start, self._crf)
         token_probs = log_probs.gather(-1, ids.unsqueeze(-1)).squeeze(-1).exp().numpy()
         ids, order = ids.numpy(), order.numpy()
         out = []

@@ -32,12 +32,12 @@ from govner.data.dataset import describe_data, prepare_data
 from govner.data.labelstudio_format import RawTask
 from govner.evaluation.entities import evaluate_documents, whole_report_documents
 from govner.evaluation.metrics import entity_metrics, format_table
-from govner.inference.decoding import allowed_transitions, batch_viterbi
+from govner.inference.decoding import allowed_transitions, decode
 from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
 from govner.model.features import IGNORE, tokenize_examples
-from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
 from govner.model.lac_tagger import crf_scores
+from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
 from govner.model.modeling import build_model
 from govner.training.clock import TrainingClock
 from govner.training.model_card import write_model_card
@@ -229,12 +229,7 @@ def _entity_metrics(model, tags: list[str], labels: tuple[str, ...], decoding: s
             order = np.argsort(~keep, axis=1, kind="stable")  # kept positions first, in order
             scores = torch.from_numpy(np.take_along_axis(scores, order[..., None], 1)).float()
             lengths = torch.from_numpy(keep.sum(1))
-            if decoding == "viterbi" and crf is not None:
-                pred_ids = batch_viterbi(scores, lengths, allowed, can_start, *crf)
-            elif decoding == "viterbi":
-                pred_ids = batch_viterbi(scores.log_softmax(-1), lengths, allowed, can_start)
-            else:
-                pred_ids = scores.argmax(-1)
+            pred_ids = decode(scores, lengths, decoding, allowed, can_start, crf)
             for row, n in enumerate(lengths.tolist()):
                 gold.append([tags[i] for i in label_ids[row][keep[row]]])
                 pred.append([tags[i] for i in pred_ids[row, :n].tolist()])
