@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import logging
 import pickle
-import unicodedata
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,9 +31,7 @@ log = logging.getLogger(__name__)
 
 UNITS = tuple(
     sorted(
-        "亿元 万元 元 美元 亿美元 % ‰ 个百分点 百分点 倍 个 家 户 人 万人 人次 万人次 件 项 所 座 套 条 处 场 公里 平方米 "
-        "万平方米 亩 万亩 公顷 吨 万吨 千瓦 万千瓦 亿度 天 年 名 辆 台 万户 千米 米 立方米 万吨标准煤 兆瓦 万千瓦时 亿千瓦时 "
-        "张 批 次 只 头 株 棵 篇 部 本 枚 亿 万".split(),
+        ["亿元", "万元", "元", "美元", "亿美元", "%", "‰", "个百分点", "百分点", "倍", "个", "家", "户", "人", "万人", "人次", "万人次", "件", "项", "所", "座", "套", "条", "处", "场", "公里", "平方米", "万平方米", "亩", "万亩", "公顷", "吨", "万吨", "千瓦", "万千瓦", "亿度", "天", "年", "名", "辆", "台", "万户", "千米", "米", "立方米", "万吨标准煤", "兆瓦", "万千瓦时", "亿千瓦时", "张", "批", "次", "只", "头", "株", "棵", "篇", "部", "本", "枚", "亿", "万"],
         key=len,
         reverse=True,
     )

@@ -143,9 +143,12 @@ def _revised_decision_findings(doc: Document, warn) -> None:
             after_count = i > 0 and spans[i - 1].end == span.start and spans[i - 1].label in ("UNIT", "QUANTITY")
             if (nxt and nxt.label == "QUANTITY" and _STAND_IN_GAP.fullmatch(gap)) or (after_count and re.search("级$|^列省$", surface)):
                 warn("indicator_stand_in", span, "stands for a noun left out (D50: only a bare 新增 / 净增 is the INDICATOR)")
-        elif span.label == "INDICATOR" and _DRIVING_VERB.search(text[start : span.start]):
-            if any(q.label == "QUANTITY" and span.end <= q.start < end for q in spans):
-                warn("indicator_after_driving_verb", span, "follows 拉动 / 带动 / 撬动, which changes what is counted (D56: inside the INDICATOR)")
+        elif (
+            span.label == "INDICATOR"
+            and _DRIVING_VERB.search(text[start : span.start])
+            and any(q.label == "QUANTITY" and span.end <= q.start < end for q in spans)
+        ):
+            warn("indicator_after_driving_verb", span, "follows 拉动 / 带动 / 撬动, which changes what is counted (D56: inside the INDICATOR)")
     for match in _SHARE_WORD.finditer(text):
         if any(s.start <= match.start() < s.end for s in spans if s.label == "INDICATOR"):
             continue

@@ -10,7 +10,6 @@ model directory loads like any other once ``govner`` is imported.
 
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
 import torch
