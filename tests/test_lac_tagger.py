@@ -124,9 +124,12 @@ def test_left_align_moves_kept_positions_to_the_front_in_order():
 
 @pytest.fixture(scope="module")
 def lac_model_dir(tmp_path_factory):
+    lexicon = tmp_path_factory.mktemp("lexicon") / "lexicon.tsv"
+    lexicon.write_text("区教育局\tORG\t3\n中信集团\tORG\t0\n亿元\tUNIT\t9\n", encoding="utf-8")
     arch = LacArchitecture(
-        finetune_lac=False, encoder="lstm", bigram_buckets=101, bigram_dim=4, ngram_buckets=97, hidden_size=8, dropout=0.0, max_length=64
-    )
+        finetune_lac=False, encoder="lstm", bigram_buckets=101, bigram_dim=4, ngram_buckets=97, hidden_size=8, dropout=0.0, max_length=64,
+        lexicon=str(lexicon), lexicon_labels=["ORG", "UNIT"], lexicon_buckets=4099, lexicon_max_len=8,
+    )  # fmt: skip
     tags = ["O", "B-INDICATOR", "I-INDICATOR", "B-QUANTITY", "I-QUANTITY", "B-UNIT", "I-UNIT", "B-ORG", "I-ORG"]
     model, tokenizer = build_lac_tagger(arch, ["地区生产总值717亿元"], dict(enumerate(tags)), {t: i for i, t in enumerate(tags)})
     torch.manual_seed(1)
@@ -146,6 +149,7 @@ def test_lac_model_dir_loads_with_auto_classes_and_gives_the_same_scores(lac_mod
     with torch.no_grad():
         assert torch.allclose(loaded(**enc).logits, model.eval()(**enc).logits, atol=1e-5)
     assert torch.equal(crf_scores(loaded)[0], crf_scores(model)[0])
+    assert torch.equal(loaded.lexicon, model.lexicon) and int(model.lexicon.count_nonzero()) == 6  # 3 entries × 2 tables
     # the frozen LAC encoder came from LAC-small: its embedding row of 中 is LAC's
     row = lac_small.vocabulary()["中"]
     assert torch.equal(loaded.lac.embeddings.weight[reread.convert_tokens_to_ids("中")], torch.from_numpy(lac_small.weights()["word_emb"][row]))

@@ -19,6 +19,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "make_silver",
         "self-training: a teacher's confident sentences as silver data (configs/silver.yaml)",
     ),
+    "build-lexicon": (
+        "build_lexicon",
+        "mine a domain lexicon from the corpus with a teacher model (configs/lexicon.yaml)",
+    ),
     "evaluate-records": (
         "evaluate_records",
         "score indicator records against gold records (configs/evaluate_records.yaml)",

@@ -17,6 +17,8 @@ from torch import nn
 from transformers import AutoConfig, AutoModelForTokenClassification, PretrainedConfig, PreTrainedModel
 from transformers.modeling_outputs import TokenClassifierOutput
 
+from govner.model.lexicon import lexicon_features, lexicon_tables
+
 IMPOSSIBLE = -1e4  # score of a transition IOB2 forbids (finite: keeps the CRF's sums stable)
 
 
@@ -38,6 +40,9 @@ class LacTaggerConfig(PretrainedConfig):
         hidden_size: int = 128,
         dropout: float = 0.3,
         use_crf: bool = True,
+        lexicon_labels: list[str] | None = None,
+        lexicon_buckets: int = 0,
+        lexicon_max_len: int = 16,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -54,6 +59,9 @@ class LacTaggerConfig(PretrainedConfig):
         self.hidden_size = hidden_size
         self.dropout = dropout
         self.use_crf = use_crf
+        self.lexicon_labels = list(lexicon_labels or [])
+        self.lexicon_buckets = lexicon_buckets
+        self.lexicon_max_len = lexicon_max_len
 
 
 def _bigru_steps(projected: torch.Tensor, weight: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -226,6 +234,9 @@ class LacTaggerForTokenClassification(PreTrainedModel):
         if config.bigram_buckets:
             self.bigrams = nn.Embedding(config.bigram_buckets, config.bigram_dim)
             width += 2 * config.bigram_dim
+        if config.lexicon_buckets:  # filled by set_lexicon, saved with the weights
+            self.register_buffer("lexicon", torch.zeros(2, config.lexicon_buckets, dtype=torch.uint8))
+            width += 3 * len(config.lexicon_labels)
         self.dropout = nn.Dropout(config.dropout)
         if config.encoder == "lstm":
             self.encoder = nn.LSTM(width, config.hidden_size, batch_first=True, bidirectional=True)
@@ -266,6 +277,9 @@ class LacTaggerForTokenClassification(PreTrainedModel):
             after = torch.nn.functional.pad(input_ids[:, 1:], (0, 1))
             buckets = self.config.bigram_buckets
             features += [self.bigrams((before * 1000003 + input_ids) % buckets), self.bigrams((input_ids * 1000003 + after) % buckets)]
+        if self.config.lexicon_buckets:
+            labels_n, max_len = len(self.config.lexicon_labels), self.config.lexicon_max_len
+            features.append(lexicon_features(input_ids, mask, self.lexicon, labels_n, max_len).to(features[0].dtype))
         hidden = self.dropout(torch.cat(features, -1))
         if self.encoder is not None:
             lengths = mask.sum(1).clamp(min=1).cpu()
@@ -286,6 +300,12 @@ class LacTaggerForTokenClassification(PreTrainedModel):
             else:
                 loss = nn.functional.cross_entropy(logits[keep], labels[keep])
         return TokenClassifierOutput(loss=loss, logits=logits)
+
+    def set_lexicon(self, entries: list[tuple[list[int], str]]) -> None:
+        """Fill the lexicon tables with ``(token ids, label)`` entries (labels of ``config.lexicon_labels``)."""
+        bits = [self.config.lexicon_labels.index(label) for _, label in entries]
+        tables = lexicon_tables([ids for ids, _ in entries], bits, self.config.lexicon_buckets, self.config.lexicon_max_len)
+        self.lexicon.copy_(tables)
 
     def init_from_lac(self, rows: list[int]) -> None:
         """The encoder and the embeddings from LAC-small; ``rows[i]``: LAC's row for tokenizer id ``i``."""

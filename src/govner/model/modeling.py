@@ -19,6 +19,7 @@ from transformers import (
 
 from govner.model import lac_small
 from govner.model.lac_tagger import LacTaggerConfig, LacTaggerForTokenClassification
+from govner.model.lexicon import read_lexicon
 from govner.model.tokenization import SPECIAL_TOKENS, build_vocab, char_tokenizer
 from govner.paths import register_resolvers
 
@@ -69,6 +70,10 @@ class LacArchitecture:
     dropout: float = 0.2
     use_crf: bool = True
     max_length: int = 512
+    lexicon: str | None = None  # a lexicon TSV (govner.model.lexicon); None: no lexicon features
+    lexicon_labels: list[str] = field(default_factory=lambda: ["ORG"])
+    lexicon_buckets: int = 4_194_304
+    lexicon_max_len: int = 16
 
 
 @dataclass(frozen=True)
@@ -168,12 +173,19 @@ def build_lac_tagger(
         hidden_size=arch.hidden_size,
         dropout=arch.dropout,
         use_crf=arch.use_crf,
+        lexicon_labels=list(arch.lexicon_labels) if arch.lexicon else [],
+        lexicon_buckets=arch.lexicon_buckets if arch.lexicon else 0,
+        lexicon_max_len=arch.lexicon_max_len,
         pad_token_id=tokenizer.pad_token_id,
         id2label=id2label,
         label2id=label2id,
     )
     model = LacTaggerForTokenClassification(config)
     model.init_from_lac(rows)
+    if arch.lexicon:
+        entries = read_lexicon(arch.lexicon, list(arch.lexicon_labels))
+        model.set_lexicon([(tokenizer(text, add_special_tokens=False)["input_ids"], label) for text, label in entries])
+        log.info("lexicon %s: %d entries (%s)", arch.lexicon, len(entries), ", ".join(arch.lexicon_labels))
     log.info(
         "LAC tagger: %d characters in vocabulary (%d from LAC-small), %.1fM parameters (%.1fM trainable)",
         len(vocab),

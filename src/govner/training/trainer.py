@@ -37,8 +37,9 @@ from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
 from govner.model.features import IGNORE, tokenize_examples
 from govner.model.lac_tagger import crf_scores
+from govner.model.lexicon import check_held_out
 from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
-from govner.model.modeling import build_model
+from govner.model.modeling import ModelSettings, build_model
 from govner.training.clock import TrainingClock
 from govner.training.model_card import write_model_card
 
@@ -100,6 +101,9 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
                 "training needs at least one report for train and one for dev (data.split.*)"
             )
 
+    model_settings = ModelSettings.of(cfg.model)
+    if model_settings.architecture == "lac" and model_settings.lac.lexicon:
+        check_held_out(model_settings.lac.lexicon, set(data.sources("dev")) | set(data.sources("test")))
     model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
     # An empty split (no test report among the data) has nothing to tokenize: the Trainer needs train and dev only.
     features = DatasetDict({name: split for name, split in data.dataset.items() if len(split)}).map(
