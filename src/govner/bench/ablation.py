@@ -56,6 +56,18 @@ ROWS = (
     AblationRow(
         "+ hashed character n-gram scores per tag (the CRF's templates)", "lac-ngram", "train", (*_LAC, "model.lac.ngram_buckets=1048576")
     ),
+    AblationRow(
+        "+ lexicon of organizations mined from the corpus (govner build-lexicon)",
+        "lac-lexicon",
+        "train",
+        (*_LAC, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv"),
+    ),
+    AblationRow(
+        "+ lexicon of organizations, indicators and units",
+        "lac-lexicon-all",
+        "train",
+        (*_LAC, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv", "model.lac.lexicon_labels=[ORG,INDICATOR,UNIT]"),
+    ),
     AblationRow("default without the CRF layer (softmax + constrained Viterbi)", "lac-nocrf", "train", (*_LAC, "model.lac.use_crf=false")),
 )
 
