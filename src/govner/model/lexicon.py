@@ -82,7 +82,7 @@ def lexicon_features(input_ids: torch.Tensor, mask: torch.Tensor, tables: torch.
     valid = torch.nn.functional.pad(mask.long(), (0, max_len))
     buckets = tables.shape[1]
     hits = [
-        [tables[t].long()[h % buckets] for h in _hashes(padded, width, max_len, seed)] for t, seed in enumerate(_SEEDS)
+        [tables[t][h % buckets].long() for h in _hashes(padded, width, max_len, seed)] for t, seed in enumerate(_SEEDS)
     ]
     bits = torch.tensor([1 << b for b in range(n_labels)], dtype=torch.int64)
     begins = torch.zeros(batch, width, n_labels, dtype=torch.int64)
