@@ -23,6 +23,7 @@ def records(marked, keep_boilerplate=False):
         ("[[705|QUANTITY]]", "furniture"),  # a line holding nothing but a number (阅读：\n705)
         ("第 [[3|QUANTITY]] 页", "furniture"),
         ("发表于 [[2023|QUANTITY]]-1-5", "furniture"),
+        ("通过[[2018|QUANTITY]]至2020年三年时间", "date/time"),  # a year before a range
         ("新闻稿 2023-[[01|QUANTITY]]-05 发布", "date/time"),  # a date split into numbers
         ("会议于上午[[10|QUANTITY]]:30开幕", "date/time"),  # a clock time
         ("[[2023|QUANTITY]][[年|UNIT]]政府工作报告", "date/time"),  # a year alone
@@ -70,3 +71,14 @@ def test_offsets_are_read_in_the_sentence():
     text = "前言。签到天数: 808 天"
     spans = [Span(text.index("808"), text.index("808") + 3, "QUANTITY")]
     assert list(document_records(text, spans)) == []
+
+
+@pytest.mark.parametrize(
+    "marked",
+    [
+        "[[三次产业比例|INDICATOR]]调整到[[20|QUANTITY]]:[[50|QUANTITY]]:[[30|QUANTITY]]",  # a ratio, not 20:50
+        "完成[[2000|QUANTITY]][[人次培训计划|INDICATOR]]。",  # a bare 2000 that is a count
+    ],
+)
+def test_ratios_and_bare_counts_that_look_like_times_or_years_are_kept(marked):
+    assert records(marked) == records(marked, keep_boilerplate=True) != []

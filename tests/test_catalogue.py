@@ -117,8 +117,8 @@ def test_the_gold_mapping_of_test_mentions(capsys):
     """The shipped gold mapping: at least 300 hand-labelled test mentions; the matcher's precision
     and recall on it are printed (pytest -s) and must not fall below what was measured."""
     rows = read_mapping(MAPPING)
-    assert len(rows) >= 300 and sum(r.canonical is not None for r in rows) >= 40
+    assert len(rows) >= 300 and sum(r.canonical is not None for r in rows) >= 70
     scores = score_mapping(rows)
     with capsys.disabled():
         print(f"\ncanonical indicators: precision {scores['precision']:.3f}, recall {scores['recall']:.3f}")
-    assert scores["precision"] >= 0.95 and scores["recall"] >= 0.8
+    assert scores["precision"] >= 0.96 and scores["recall"] >= 0.84

@@ -27,10 +27,12 @@ _DATE_TIME = re.compile(
     r"\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}"
     r"|\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"
     r"|\d{1,2}\s*月\s*\d{1,2}\s*[日号]"
-    r"|(?<![\d.])\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?![\d.])"
+    r"|(?<![\d.:：])(?:[01]?\d|2[0-3])\s*[:：]\s*[0-5]\d(?![\d.:：])"  # 10:30, not the ratio 20:50:30
     r"|\d{1,2}\s*[时点]\s*\d{1,2}\s*分"
 )
-_YEAR = re.compile(r"(?:19|20)\d{2}")  # a year written alone (2023, 2023年)
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+# After a year: 年, or a dash to another year (2019—2020雪季); a bare 2000 may be a count (2000人次).
+_AFTER_YEAR = re.compile(r"\s*(?:年|(?:—{1,2}|–|-|－|~|～|至|到)\s*(?:19|20)\d{2})")
 _OPEN = frozenset("[［【(（")
 _CLOSE = frozenset("]］】)）")
 _LIST_NUMBER = re.compile(r"\d{1,3}\s*[.．、](?!\d)")  # 38. / 22、 (not 38.5)
@@ -51,8 +53,10 @@ def boilerplate_reason(sentence: str, record: Record) -> str | None:
         return "furniture"  # a line holding nothing but a number: a page number, a counter
     if any(m.start() < end and start < m.end() for m in _DATE_TIME.finditer(sentence)):
         return "date/time"
-    if _YEAR.fullmatch(record.value_text.rstrip("年").strip()) and record.unit in ("", "年"):
-        return "date/time"
+    if _YEAR.fullmatch(record.value_text.rstrip("年").strip()) and (
+        record.unit == "年" or (not record.unit and _AFTER_YEAR.match(after))
+    ):
+        return "date/time"  # a year: 2023年, 2018至2020年
     at_line_start = line_before.strip() == "" or (len(line_before.strip()) == 1 and line_before.strip() in _OPEN)
     if at_line_start and _LIST_NUMBER.match(sentence, start):
         return "list number"  # 38. …, 22、…, and 37.三个 (a list number joined to the value after it)
