@@ -46,8 +46,8 @@ class Runtime(StrEnum):
 class Fragments(StrEnum):
     """What batch inference does with touching same-label spans (``govner.inference.predictor``)."""
 
-    merge = "merge"
     flag = "flag"
+    merge = "merge"
 
 
 class OutputFormat(StrEnum):
