@@ -85,6 +85,7 @@ class TrainSchema:
     data: Any = None
     trainer: Any = None
     model: Any = None
+    logger: Any = None
     run_name: str = "default"
     seed: int = 42
     decoding: Decoding = Decoding.viterbi
