@@ -167,18 +167,12 @@ def _sentence_findings(doc: Document) -> list[Finding]:
         out.append(Finding(doc.origin, check, f"{span.label} {surface!r} {message}", doc.id, surface))
 
     for a, b in touching_same_label(spans):
-        joined = Span(a.start, b.end, a.label)
         first, second = text[a.start : a.end], text[b.start : b.end]
-        out.append(
-            Finding(
-                doc.origin,
-                "touching_same_label",
-                f"{a.label} {first!r} and {b.label} {second!r} touch with nothing between: one highlight in Label Studio, "
-                "two entities in training (one entity split in two, or two entities?)",
-                doc.id,
-                text[joined.start : joined.end],
-            )
+        message = (
+            f"{a.label} {first!r} and {b.label} {second!r} touch with nothing between: one highlight in Label Studio, "
+            "two entities in training (one entity split in two, or two entities?)"
         )
+        out.append(Finding(doc.origin, "touching_same_label", message, doc.id, text[a.start : b.end]))
     quantities = [s for s in spans if s.label == "QUANTITY"]
     for i, span in enumerate(spans):
         surface = text[span.start : span.end]
