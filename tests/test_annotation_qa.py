@@ -119,3 +119,19 @@ def test_patterns_of_the_decisions_revised_in_issue_14(tmp_path):
     assert not {s for c, s in found if c == "org_facility_only_built"} - {"六盘山实验室"}
     assert not {s for c, s in found if c == "indicator_stand_in"} - {"省级"}  # 净增 is allowed
     assert not {s for c, s in found if c == "indicator_after_driving_verb"} - {"消费"}
+
+
+def test_touching_same_label_spans_are_flagged_with_the_task(tmp_path):
+    report = qa(
+        tmp_path,
+        [
+            ("[[城镇|INDICATOR]][[新就业|INDICATOR]][[12|QUANTITY]][[万|UNIT]][[人|UNIT]]。", "a"),  # two fragments
+            ("在[[党中央|ORG]]、[[国务院|ORG]]领导下，[[城镇新增就业|INDICATOR]][[12|QUANTITY]][[万人|UNIT]]。", "a"),
+            ("[[4|QUANTITY]][[70|QUANTITY]][[个|UNIT]][[项目|INDICATOR]]", "b"),  # another report, another label
+        ],
+    )
+    touching = [(f.task_id, f.surface, f.origin) for f in report.warnings if f.check == "touching_same_label"]
+    assert [(task, surface) for task, surface, _ in touching] == [("1", "城镇新就业"), ("1", "万人"), ("3", "470")]
+    assert all(origin.endswith(f"task {task}") for task, _, origin in touching)
+    message = next(str(f) for f in report.warnings if f.surface == "470")
+    assert "QUANTITY '4' and QUANTITY '70' touch" in message

@@ -4,6 +4,7 @@ import random
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 import torch
 
 from govner.inference.predictor import Predictor
@@ -106,3 +107,53 @@ def test_int8_predictor_quantizes_every_linear_layer_and_still_tags_whole_docume
     assert prediction.entities  # the untrained model tags (conftest): the checks below have entities to check
     for e in prediction.entities:
         assert 0 <= e.start < e.end <= len(texts[0]) and texts[0][e.start : e.end] == e.text
+
+
+class FragmentTagger(DigitTagger):
+    """Starts a new QUANTITY at every digit: a number comes out as touching one-digit fragments."""
+
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None):
+        logits = torch.zeros(*input_ids.shape, len(TAGS))
+        logits[..., TAGS.index("O")] = 1.0
+        logits[..., TAGS.index("B-QUANTITY")] += 5.0 * torch.isin(input_ids, self.digits)
+        return SimpleNamespace(logits=logits)
+
+
+def fragment_predictor(fragments):
+    tok = char_tokenizer(build_vocab(["增长亿元"]), model_max_length=128)
+    return Predictor(FragmentTagger(tok), tok, max_chars=40, stride=16, fragments=fragments, decoding="viterbi")
+
+
+def test_touching_same_label_fragments_are_counted_and_flagged_or_merged():
+    texts = ["增长470亿元，增长3亿元", "增长"]
+    flagged = fragment_predictor("flag").predict(texts)
+    assert [e.text for e in flagged[0].entities] == ["4", "7", "0", "3"]
+    assert [p.fragments for p in flagged] == [2, 0]
+    merged = fragment_predictor("merge").predict(texts)
+    assert [(e.start, e.end, e.text, e.label) for e in merged[0].entities] == [
+        (2, 5, "470", "QUANTITY"),
+        (10, 11, "3", "QUANTITY"),
+    ]
+    assert [p.fragments for p in merged] == [2, 0]
+
+
+def test_batch_summary_and_evaluation_report_the_fragments(tmp_path):
+    from govner.data.spans import Document, Span
+    from govner.evaluation.entities import evaluate_documents
+    from govner.inference.batch import predict_files
+    from govner.labels import ENTITY_LABELS
+
+    (tmp_path / "r.txt").write_text("增长470亿元。\n增长12亿元。\n", encoding="utf-8")
+    summary = predict_files(fragment_predictor("flag"), str(tmp_path / "r.txt"), tmp_path / "out.jsonl")
+    assert summary.fragments == 3
+    assert "touching same-label span pairs: 3, left apart (fragments=flag)" in str(summary)
+    docs = [Document("1", "增长470亿元", [Span(2, 5, "QUANTITY")], "r.txt")]
+    flagged = evaluate_documents(fragment_predictor("flag"), docs, ENTITY_LABELS).metrics
+    merged = evaluate_documents(fragment_predictor("merge"), docs, ENTITY_LABELS).metrics
+    assert flagged["fragments"] == {"policy": "flag", "count": 2} and flagged["overall"]["f1"] == 0.0
+    assert merged["fragments"] == {"policy": "merge", "count": 2} and merged["overall"]["f1"] == 1.0
+
+
+def test_an_unknown_fragment_policy_is_refused():
+    with pytest.raises(ValueError, match="fragments must be one of"):
+        fragment_predictor("join")

@@ -23,7 +23,7 @@ def annotation_tasks(data: DataSettings | DictConfig) -> list[RawTask]:
 
 def batch_predictor(cfg, **settings) -> Predictor:
     """The predictor of ``cfg.model_dir`` with the batch-inference options every command shares
-    (``batch_size``, ``quantize``, ``runtime``, ``num_threads``, ``decoding``), plus ``settings``."""
+    (``batch_size``, ``quantize``, ``runtime``, ``num_threads``, ``decoding``, ``fragments``), plus ``settings``."""
     return Predictor.from_dir(
         cfg.model_dir,
         batch_size=cfg.batch_size,
@@ -31,6 +31,7 @@ def batch_predictor(cfg, **settings) -> Predictor:
         runtime=str(cfg.runtime),
         num_threads=cfg.num_threads,
         decoding=optional_str(cfg.decoding),
+        fragments=str(cfg.fragments),
         **settings,
     )
 

@@ -1,6 +1,6 @@
 """Hydra plumbing of the entry points: the ``${project_root:}`` resolver, and structured configs
 (dataclasses in Hydra's ConfigStore) that type the primary configs, so that a choice key given a
-value it does not know (``decoding``, ``runtime``, ``output_format``, ``unit``) fails at start,
+value it does not know (``decoding``, ``runtime``, ``fragments``, ``output_format``, ``unit``) fails at start,
 listing the allowed values, and a misspelt key fails as unknown.
 
 Each schema is named ``<config>_schema`` and is the first entry of that config's defaults list;
@@ -17,7 +17,16 @@ from omegaconf import MISSING
 
 from govner.paths import CONFIG_DIR, register_resolvers
 
-__all__ = ["CONFIG_DIR", "Decoding", "OutputFormat", "Runtime", "Unit", "register_configs", "register_resolvers"]
+__all__ = [
+    "CONFIG_DIR",
+    "Decoding",
+    "Fragments",
+    "OutputFormat",
+    "Runtime",
+    "Unit",
+    "register_configs",
+    "register_resolvers",
+]
 
 
 class Decoding(StrEnum):
@@ -32,6 +41,13 @@ class Runtime(StrEnum):
 
     torch = "torch"
     onnx = "onnx"
+
+
+class Fragments(StrEnum):
+    """What batch inference does with touching same-label spans (``govner.inference.predictor``)."""
+
+    flag = "flag"
+    merge = "merge"
 
 
 class OutputFormat(StrEnum):
@@ -69,6 +85,7 @@ class TrainSchema:
     data: Any = None
     trainer: Any = None
     model: Any = None
+    logger: Any = None
     run_name: str = "default"
     seed: int = 42
     decoding: Decoding = Decoding.viterbi
@@ -83,6 +100,7 @@ class EvaluateSchema:
     output_dir: str = MISSING
     batch_size: int = 64
     decoding: Decoding | None = None
+    fragments: Fragments = Fragments.flag
     quantize: bool = False
     runtime: Runtime = Runtime.torch
     num_threads: int | None = None
@@ -97,6 +115,7 @@ class PredictSchema:
     model_version: str | None = None
     batch_size: int = 64
     decoding: Decoding | None = None
+    fragments: Fragments = Fragments.flag
     quantize: bool = False
     runtime: Runtime = Runtime.torch
     num_threads: int | None = None

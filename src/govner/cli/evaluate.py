@@ -13,6 +13,7 @@ from govner.cli.config import CONFIG_DIR, register_configs
 from govner.data.dataset import describe_data, load_documents
 from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents, whole_report_documents
 from govner.evaluation.metrics import format_table
+from govner.inference.predictor import fragments_note
 from govner.model.model_dir import DATA_REPORT_FILE, ModelDir
 
 register_configs()
@@ -49,6 +50,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
     print(format_table(result.metrics, f"{model_dir.path} on {what} ({len(docs)} documents):"))
     print("span errors:", ", ".join(f"{k} {v}" for k, v in result.metrics["span_errors"].items()))
     print(f"spurious entities per 1,000 characters: {result.metrics['spurious_per_1000_chars']:.2f}")
+    print(fragments_note(result.metrics["fragments"]["count"], result.metrics["fragments"]["policy"]))
     print(f"metrics: {out / 'metrics.json'}\nerrors:  {out / 'errors.jsonl'}")
     return result
 

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from govner.data.labelstudio_format import RawTask
-from govner.data.spans import Document, Span
+from govner.data.spans import Document, Span, touching_same_label
 from govner.data.validation import DataValidationError, Problem, validate_tasks
 
 # Punctuation a span may not start or end with (schema), unless its partner is inside the span.
@@ -166,6 +166,13 @@ def _sentence_findings(doc: Document) -> list[Finding]:
         surface = text[span.start : span.end]
         out.append(Finding(doc.origin, check, f"{span.label} {surface!r} {message}", doc.id, surface))
 
+    for a, b in touching_same_label(spans):
+        first, second = text[a.start : a.end], text[b.start : b.end]
+        message = (
+            f"{a.label} {first!r} and {b.label} {second!r} touch with nothing between: one highlight in Label Studio, "
+            "two entities in training (one entity split in two, or two entities?)"
+        )
+        out.append(Finding(doc.origin, "touching_same_label", message, doc.id, text[a.start : b.end]))
     quantities = [s for s in spans if s.label == "QUANTITY"]
     for i, span in enumerate(spans):
         surface = text[span.start : span.end]

@@ -60,6 +60,8 @@ def evaluate_documents(predictor: Predictor, docs: list[Document], labels: tuple
             )
     metrics = entity_metrics(gold_tags, pred_tags, labels)
     metrics["span_errors"] = {k: totals[k] for k in ("correct", *ERROR_KINDS)}
+    # touching same-label spans the model produced, joined or left apart (the predictor's policy)
+    metrics["fragments"] = {"policy": predictor.fragments, "count": sum(p.fragments for p in predictions)}
     metrics["documents"] = len(docs)
     metrics["characters"] = sum(len(d.text) for d in docs)
     metrics["chars_per_second"] = metrics["characters"] / seconds if seconds else None

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from govner.inference.cpu import peak_memory_mib, release_memory
 from govner.inference.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
-from govner.inference.predictor import Predictor
+from govner.inference.predictor import Predictor, fragments_note
 from govner.inference.writers import make_writer
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,8 @@ class BatchSummary:
     documents: int = 0
     characters: int = 0
     entities: int = 0
+    fragments: int = 0  # touching same-label span pairs (Predictor.fragments says what became of them)
+    fragment_policy: str = "flag"
     seconds: float = 0.0
     peak_memory_mib: float | None = None
     failures: list[InputFailure] = field(default_factory=list)
@@ -43,6 +45,7 @@ class BatchSummary:
             f"{len(self.failures)} failed"
             + (f"; peak memory {self.peak_memory_mib:.0f} MiB" if self.peak_memory_mib is not None else "")
         ]
+        lines.append(fragments_note(self.fragments, self.fragment_policy))
         lines += [f"  FAILED {f.source}: {f.reason}" for f in self.failures]
         return "\n".join(lines)
 
@@ -66,7 +69,7 @@ def predict_files(
     if not 0 <= shard < num_shards:
         raise ValueError(f"shard must be in [0, num_shards); got shard={shard}, num_shards={num_shards}")
     files = resolve_inputs(input_spec)
-    summary = BatchSummary(files=len(files))
+    summary = BatchSummary(files=len(files), fragment_policy=predictor.fragments)
     writer = make_writer(output_format, output, model_version, from_name, to_name)
     start = time.perf_counter()
     try:
@@ -75,6 +78,7 @@ def predict_files(
                 for doc, prediction in zip(chunk, predictor.predict([d.text for d in chunk]), strict=True):
                     writer.write(doc, prediction)
                     summary.entities += len(prediction.entities)
+                    summary.fragments += prediction.fragments
                 release_memory()
     finally:
         writer.close()

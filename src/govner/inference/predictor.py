@@ -3,6 +3,8 @@
 Documents are cut exactly as in training (sentences, long ones in overlapping windows);
 where windows overlap, each character keeps the prediction of the window in which it
 lies farthest from an edge. Spans come back as document offsets with a confidence score.
+Touching same-label spans (城镇│新│就业: ``B-X`` right after an ``X`` entity) are counted in
+each prediction and, under the ``merge`` policy, joined into one entity; ``flag`` leaves them apart.
 
 Segments of all documents given at once are sorted by length and packed into batches of
 about the same number of tokens (many short sentences, or fewer long ones), so padding and
@@ -21,6 +23,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 
 from govner.data.iob import tags_to_spans
 from govner.data.segmentation import Segment, segment
+from govner.data.spans import merge_touching, touching_same_label
 from govner.inference.cpu import quantize_int8, set_threads
 from govner.inference.decoding import DECODERS, allowed_transitions, decode
 from govner.inference.onnx_model import OnnxTokenClassifier
@@ -28,6 +31,13 @@ from govner.model.lac_tagger import crf_scores
 from govner.model.model_dir import ModelDir
 
 RUNTIMES = ("torch", "onnx")
+FRAGMENT_POLICIES = ("flag", "merge")  # what to do with touching same-label spans
+
+
+def fragments_note(count: int, policy: str) -> str:
+    """One line on the touching same-label span pairs a run produced and what became of them."""
+    done = "joined into one entity each" if policy == "merge" else "left apart (fragments=flag): review them"
+    return f"touching same-label span pairs: {count}, {done}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class DocumentPrediction:
     entities: list[Entity]
     mean_score: float  # mean confidence over the document's characters
     min_score: float = 1.0  # confidence of the least certain character
+    fragments: int = 0  # touching same-label span pairs the model produced (merged or left, as the policy says)
 
 
 class Predictor:
@@ -58,9 +69,12 @@ class Predictor:
         stride: int,
         batch_size: int = 32,
         decoding: str = "argmax",
+        fragments: str = "flag",
     ) -> None:
         if decoding not in DECODERS:
             raise ValueError(f"decoding must be one of {DECODERS}, got {decoding!r}")
+        if fragments not in FRAGMENT_POLICIES:
+            raise ValueError(f"fragments must be one of {FRAGMENT_POLICIES}, got {fragments!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.model = model.eval()
@@ -69,6 +83,7 @@ class Predictor:
         self.stride = stride
         self.batch_size = batch_size
         self.decoding = decoding
+        self.fragments = fragments
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
         tags = [self.id2label[i] for i in range(len(self.id2label))]
         self._allowed = allowed_transitions(tags)
@@ -89,12 +104,14 @@ class Predictor:
         quantize: bool = False,
         num_threads: int | None = None,
         runtime: str = "torch",
+        fragments: str = "flag",
         **overrides,
     ) -> Predictor:
         """Load a model directory written by training (:mod:`govner.model.model_dir`);
         ``quantize``: int8 dynamic quantization of the Linear layers; ``num_threads``: threads
         for this process (``None``: one per core); ``runtime``: ``torch``, or ``onnx`` for ONNX
-        Runtime on a copy exported once into the model directory."""
+        Runtime on a copy exported once into the model directory; ``fragments``: the policy for
+        touching same-label spans (:data:`FRAGMENT_POLICIES`)."""
         model_dir = ModelDir(model_dir)
         settings = vars(model_dir.settings()) | {k: v for k, v in overrides.items() if v is not None}
         if runtime not in RUNTIMES:
@@ -108,7 +125,9 @@ class Predictor:
                 model = quantize_int8(model)
         model_dir.check_tags({int(k): v for k, v in model.config.id2label.items()})
         tokenizer = AutoTokenizer.from_pretrained(model_dir.path)
-        return cls(model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings["decoding"])
+        return cls(
+            model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings["decoding"], fragments
+        )
 
     @property
     def labels(self) -> list[str]:
@@ -203,6 +222,10 @@ class Predictor:
 
     def _document_prediction(self, text: str, tag_ids: np.ndarray, probs: np.ndarray) -> DocumentPrediction:
         char_probs = probs.tolist()
+        spans = tags_to_spans([self.id2label[i] for i in tag_ids.tolist()])
+        fragments = len(touching_same_label(spans))
+        if self.fragments == "merge":
+            spans = merge_touching(spans)
         entities = [
             Entity(
                 s.start,
@@ -211,7 +234,7 @@ class Predictor:
                 text[s.start : s.end],
                 round(sum(char_probs[s.start : s.end]) / (s.end - s.start), 4),
             )
-            for s in tags_to_spans([self.id2label[i] for i in tag_ids.tolist()])
+            for s in spans
         ]
         score = round(sum(char_probs) / len(char_probs), 4) if char_probs else 1.0
-        return DocumentPrediction(entities, score, round(min(char_probs, default=1.0), 4))
+        return DocumentPrediction(entities, score, round(min(char_probs, default=1.0), 4), fragments)

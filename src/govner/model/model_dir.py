@@ -10,7 +10,8 @@ and govner's own files:
   test documents (text and gold spans), so a later evaluation of the split does not depend on
   today's annotations;
 - ``data_report.json``, ``metrics.json``, ``eval-<split>/``, ``README.md`` (the model card);
-- ``onnx/``: the ONNX export (fp32, int8), made on first use by ``runtime=onnx``.
+- ``onnx/``: the ONNX export (fp32, int8), made on first use by ``runtime=onnx``;
+- ``tensorboard/``: the training curves (``logger=tensorboard``, the default).
 
 Its version (:meth:`ModelDir.version`) stamps every prediction that leaves the project.
 """
@@ -36,6 +37,7 @@ WEIGHTS_FILE = "model.safetensors"
 HF_CONFIG_FILE = "config.json"
 CHECKPOINTS_DIR = "checkpoints"
 ONNX_DIR = "onnx"
+TENSORBOARD_DIR = "tensorboard"
 EVALUATED_SPLITS = ("dev", "test")  # splits whose exact documents are kept
 
 

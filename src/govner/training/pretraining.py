@@ -25,6 +25,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from govner.data.segmentation import segment
 from govner.model.modeling import scratch_config
 from govner.model.tokenization import build_vocab, char_tokenizer
+from govner.training.loggers import logger_callbacks
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +102,21 @@ def pretrain(cfg: DictConfig) -> Path:
         resume = None
     # the collator reads special_tokens_mask and offset_mapping, which the model does not take
     args = TrainingArguments(
-        output_dir=str(out / "checkpoints"), report_to="none", seed=cfg.seed, remove_unused_columns=False, **trainer_cfg
+        output_dir=str(out / "checkpoints"),
+        report_to="none",  # the logger config group's callbacks instead
+        run_name=cfg.run_name,
+        seed=cfg.seed,
+        remove_unused_columns=False,
+        **trainer_cfg,
     )
-    trainer = Trainer(model=model, args=args, train_dataset=dataset, data_collator=collator, processing_class=tokenizer)
+    trainer = Trainer(
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        data_collator=collator,
+        processing_class=tokenizer,
+        callbacks=logger_callbacks(cfg.get("logger"), out) if args.process_index == 0 else [],
+    )
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=resume or None)
     seconds = time.perf_counter() - started

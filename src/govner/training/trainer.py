@@ -41,6 +41,7 @@ from govner.model.lexicon import check_held_out
 from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
 from govner.model.modeling import ModelSettings, build_model
 from govner.training.clock import TrainingClock
+from govner.training.loggers import logger_callbacks
 from govner.training.model_card import write_model_card
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,8 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
         metric_for_best_model="f1",
         greater_is_better=True,
         save_total_limit=1,
-        report_to="none",
+        report_to="none",  # the logger config group adds its callbacks below
+        run_name=cfg.run_name,
         seed=cfg.seed,
         **trainer_cfg,
     )
@@ -128,7 +130,11 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
         data_collator=DataCollatorForTokenClassification(tokenizer),
         processing_class=tokenizer,
         compute_metrics=_entity_metrics(model, tags, labels, str(cfg.decoding)),
-        callbacks=[EarlyStoppingCallback(early_stopping_patience=own["early_stopping_patience"]), clock],
+        callbacks=[
+            EarlyStoppingCallback(early_stopping_patience=own["early_stopping_patience"]),
+            clock,
+            *(logger_callbacks(cfg.get("logger"), model_dir) if writer else []),
+        ],
     )
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=own["resume_from_checkpoint"] or None)
