@@ -99,7 +99,7 @@ def test_push_imports_every_text_once_most_uncertain_first(labelstudio_server, p
         assert prediction.model_version == "stub@1"
         assert prediction.score == pytest.approx(CONFIDENCE[task.data["text"]])
         assert task.data["uncertainty"] == pytest.approx(1 - CONFIDENCE[task.data["text"]])
-        source = task.data["source"]
+        source = task.data["report"]
         assert source.startswith("city_") and source.endswith(".txt") and task.data["offset"] >= 0
     # the project's label stream (uncertainty sampling) serves the least confident task first
     response = httpx.get(
@@ -163,7 +163,7 @@ def test_pull_refuses_invalid_annotations_and_writes_nothing(labelstudio_server,
     config = labeling_config(list(SCHEMA.labels), SCHEMA.label_style)
     project = ensure_project(client, "govner broken", config, LABELS)
     response = client.projects.import_tasks(
-        id=project.id, request=[{"data": {"text": "全年地区生产总值717亿元。", "source": "x/y.txt"}}]
+        id=project.id, request=[{"data": {"text": "全年地区生产总值717亿元。", "report": "x/y.txt"}}]
     )
     assert response.task_count == 1
     (task,) = tasks_by_id(client, project.id)

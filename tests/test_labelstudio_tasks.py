@@ -96,7 +96,7 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
     task = unit_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35), "m@1")
     prediction = task["predictions"][0]
     assert (prediction["model_version"], prediction["score"]) == ("m@1", 0.35)
-    assert task["data"] == {"text": HARD, "source": "a/r.txt", "offset": 7, "uncertainty": 0.65}
+    assert task["data"] == {"text": HARD, "report": "a/r.txt", "offset": 7, "uncertainty": 0.65}
     units = Utf16Offsets(HARD)
     for region, entity in zip(prediction["result"], entities, strict=True):
         assert region["value"]["start"] == units.to_utf16(entity.start) and region["score"] == entity.score
@@ -110,7 +110,7 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
 
 def test_task_without_a_model_has_no_prediction():
     task = unit_task(Unit("没有模型。", "a/r.txt", 0), None, "")
-    assert task == {"data": {"text": "没有模型。", "source": "a/r.txt", "offset": 0}}
+    assert task == {"data": {"text": "没有模型。", "report": "a/r.txt", "offset": 0}}
 
 
 def test_training_from_a_file_does_not_import_the_labelstudio_client():
