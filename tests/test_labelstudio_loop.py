@@ -22,7 +22,7 @@ from govner.data.offsets import Utf16Offsets
 from govner.data.validation import validate_tasks
 from govner.labelstudio.connection import ensure_project
 from govner.labelstudio.interface import labeling_config
-from govner.labelstudio.pull import project_tasks
+from govner.labelstudio.pull import export_project, project_tasks
 from govner.labelstudio.push import push_units, read_units
 
 pytestmark = pytest.mark.labelstudio
@@ -239,8 +239,9 @@ def test_train_on_pulled_data_then_push_with_the_new_model(labelstudio_server, a
     annotated_texts = {d.text for d in validate_tasks(read_export(pulled), LABELS)[0]}
     units = read_units(corpus, "sentence", corpus)[0]
     known = sum(u.text in annotated_texts for u in units)
-    assert f"{known} unit(s) already annotated" in proc.stdout
-    assert f"{len(units) - known} units read" in proc.stdout
+    assert (
+        f"{len(units)} units read, {len(units) - known - 1} pushed; skipped: {known} already annotated" in proc.stdout
+    )
     round_3 = ensure_project(client, "govner round 3", labeling_config(list(LABELS), SCHEMA.label_style), LABELS)
     _, skipped, left_open = annotated
     assert {t.data["text"] for t in tasks_by_id(client, round_3.id)} == {skipped.data["text"], left_open.data["text"]}
@@ -250,3 +251,49 @@ def test_push_needs_the_server_in_the_environment(corpus):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
     proc = script("ls_push.py", f"input={corpus}", "model_dir=null", env=env)
     assert proc.returncode != 0 and "LABEL_STUDIO_URL" in proc.stderr
+
+
+def test_offsets_and_uncertainty_are_numbers_the_data_manager_sorts_as_numbers(labelstudio_server, pushed):
+    project = pushed[0]
+    headers = {"Authorization": f"Token {labelstudio_server.api_key}"}
+    for ordering, key in (("tasks:data.offset", "offset"), ("-tasks:data.uncertainty", "uncertainty")):
+        view = httpx.post(
+            f"{labelstudio_server.url}/api/dm/views",
+            headers=headers,
+            json={"project": project.id, "data": {"ordering": [ordering]}},
+            timeout=30,
+        ).json()
+        listed = httpx.get(
+            f"{labelstudio_server.url}/api/tasks",
+            headers=headers,
+            params={"view": view["id"], "project": project.id, "page_size": 1000},
+            timeout=30,
+        ).json()["tasks"]
+        values = [t["data"][key] for t in listed]
+        assert all(isinstance(v, int | float) for v in values), values
+        numeric = sorted(values, reverse=ordering.startswith("-"))
+        assert numeric != sorted(values, key=str, reverse=ordering.startswith("-"))  # text order would differ
+        assert values == numeric
+
+
+def test_a_project_pushed_with_data_source_is_migrated_on_the_next_push(labelstudio_server, tmp_path):
+    """A project from before the rename: its header shows $source (the task as JSON in Label
+    Studio's front end) and its tasks carry data.source. Reusing it updates both."""
+    client = labelstudio_server.client
+    old_config = labeling_config(list(LABELS), SCHEMA.label_style, source_field="source")
+    old = client.projects.create(title="govner before report", label_config=old_config)
+    text = "全年地区生产总值717亿元。"
+    client.projects.import_tasks(id=old.id, request=[{"data": {"text": text, "source": "x/y.txt", "offset": 3}}])
+    (task,) = tasks_by_id(client, old.id)
+    region = labels_region(text, Utf16Offsets(text), 2, 8, "INDICATOR", "r1", "label", "text")
+    client.annotations.create(id=task.id, result=[region])
+
+    config = labeling_config(list(LABELS), SCHEMA.label_style)
+    project = ensure_project(client, "govner before report", config, LABELS, "<p>the guide</p>")
+    assert project.label_config == config and '"$report"' in project.label_config
+    assert project.expert_instruction == "<p>the guide</p>" and project.show_instruction
+    (task,) = tasks_by_id(client, old.id)
+    assert task.data == {"text": text, "source": "x/y.txt", "report": "x/y.txt", "offset": 3}
+    (doc,), _ = validate_tasks(export_project(client, old.id).tasks(), LABELS)
+    assert doc.source == "x/y.txt" and [(s.start, s.end, s.label) for s in doc.spans] == [(2, 8, "INDICATOR")]
+    assert ensure_project(client, "govner before report", config, LABELS, "<p>the guide</p>").id == old.id

@@ -15,7 +15,7 @@ from govner.data.validation import validate_tasks
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction, Entity
 from govner.labelstudio.connection import LabelStudioSetupError
-from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.interface import GUIDE, labeling_config, labeling_instructions
 from govner.labelstudio.pull import project_tasks
 from govner.labelstudio.tasks import Unit, rank_by_uncertainty, report_source, report_units, unit_task
 
@@ -41,6 +41,18 @@ def test_labeling_config_comes_from_the_schema_with_colors_and_hotkeys():
     for label, style in SCHEMA.label_style.items():
         assert f'value="{label}" background="{style.color}" hotkey="{style.hotkey}"' in config
     assert '<Text name="text" value="$text" granularity="symbol"' in config
+    assert '<Header value="$report"' in config  # not $source: Label Studio's front end overwrites data.source
+
+
+def test_labeling_instructions_name_every_label_its_hotkey_and_the_guide():
+    push = OmegaConf.load(ROOT / "configs" / "ls_push.yaml")
+    text = labeling_instructions(SCHEMA.labels, SCHEMA.label_style, push.instructions.hints, push.instructions.rules)
+    for label, style in SCHEMA.label_style.items():
+        assert (
+            f'<b style="color:{style.color}">{label}</b> (key {style.hotkey}): {push.instructions.hints[label]}' in text
+        )
+    assert all(rule in text for rule in push.instructions.rules) and GUIDE in text
+    assert "&lt;b&gt;" in labeling_instructions(["ORG"], {"ORG": {"color": "red", "hotkey": "4"}}, {"ORG": "<b>"}, [])
 
 
 @pytest.mark.parametrize(

@@ -53,13 +53,13 @@ def labeling_instructions(
     under the ``i`` button): each label with its color, hotkey and a one-line hint, the main rules,
     and where the full guide is."""
     rows = "".join(
-        f'<li><b style="color:{html.escape(str(style[label]["color"]))}">{label}</b> '
-        f"(key {html.escape(str(style[label]['hotkey']))}): {html.escape(hints.get(label, ''))}</li>"
+        f'<p>• <b style="color:{html.escape(str(style[label]["color"]))}">{label}</b> '
+        f"(key {html.escape(str(style[label]['hotkey']))}): {html.escape(hints.get(label, ''), quote=False)}</p>"
         for label in labels
     )
-    items = "".join(f"<li>{html.escape(rule)}</li>" for rule in rules)
-    return (
-        f"<p>Label what a reader needs to pull out which measure, how much, and which organization.</p>"
-        f"<ul>{rows}</ul><ul>{items}</ul>"
+    items = "".join(f"<p>• {html.escape(rule, quote=False)}</p>" for rule in rules)
+    return (  # Label Studio's style sheet drops list bullets and paragraph margins: bullets and <br> by hand
+        "<p>Label what a reader needs to pull out which measure, how much, and which organization.</p><br>"
+        f"{rows}<br>{items}<br>"
         f"<p>The full guide, with every settled case: <code>{GUIDE}</code> in the govner repository.</p>"
     )
