@@ -24,6 +24,7 @@ from govner.labelstudio.connection import ensure_project
 from govner.labelstudio.interface import labeling_config
 from govner.labelstudio.pull import export_project, project_tasks
 from govner.labelstudio.push import push_units, read_units
+from govner.labelstudio.tasks import Unit
 
 pytestmark = pytest.mark.labelstudio
 
@@ -253,10 +254,18 @@ def test_push_needs_the_server_in_the_environment(corpus):
     assert proc.returncode != 0 and "LABEL_STUDIO_URL" in proc.stderr
 
 
-def test_offsets_and_uncertainty_are_numbers_the_data_manager_sorts_as_numbers(labelstudio_server, pushed):
-    project = pushed[0]
+def test_offsets_and_uncertainty_are_numbers_the_data_manager_sorts_as_numbers(labelstudio_server):
+    """Sorted as text, 100 would come before 7 and 0.05 after 0.123."""
+    client = labelstudio_server.client
+    project = ensure_project(client, "govner numbers", labeling_config(list(LABELS), SCHEMA.label_style), LABELS)
+    offsets, confidences = [7, 100, 12, 3], [0.1, 0.95, 0.5, 0.877]
+    units = [Unit(f"第{i}句。", "a/r.txt", offset) for i, offset in enumerate(offsets)]
+    push_units(client, project.id, units, StubTagger({u.text: c for u, c in zip(units, confidences, strict=True)}), "s")
     headers = {"Authorization": f"Token {labelstudio_server.api_key}"}
-    for ordering, key in (("tasks:data.offset", "offset"), ("-tasks:data.uncertainty", "uncertainty")):
+    for ordering, key, expected in (
+        ("tasks:data.offset", "offset", [3, 7, 12, 100]),
+        ("-tasks:data.uncertainty", "uncertainty", [0.9, 0.5, 0.123, 0.05]),
+    ):
         view = httpx.post(
             f"{labelstudio_server.url}/api/dm/views",
             headers=headers,
@@ -266,14 +275,10 @@ def test_offsets_and_uncertainty_are_numbers_the_data_manager_sorts_as_numbers(l
         listed = httpx.get(
             f"{labelstudio_server.url}/api/tasks",
             headers=headers,
-            params={"view": view["id"], "project": project.id, "page_size": 1000},
+            params={"view": view["id"], "project": project.id, "page_size": 100},
             timeout=30,
         ).json()["tasks"]
-        values = [t["data"][key] for t in listed]
-        assert all(isinstance(v, int | float) for v in values), values
-        numeric = sorted(values, reverse=ordering.startswith("-"))
-        assert numeric != sorted(values, key=str, reverse=ordering.startswith("-"))  # text order would differ
-        assert values == numeric
+        assert [t["data"][key] for t in listed] == expected
 
 
 def test_a_project_pushed_with_data_source_is_migrated_on_the_next_push(labelstudio_server, tmp_path):
