@@ -1,5 +1,6 @@
 """Label Studio tasks without a server: labeling interface, units, uncertainty order, offsets."""
 
+import os
 import subprocess
 import sys
 
@@ -150,3 +151,40 @@ def test_training_from_a_project_needs_the_server_in_the_environment(monkeypatch
     )
     with pytest.raises(LabelStudioSetupError, match="LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY"):
         project_tasks(data_cfg)
+
+
+def _start(tmp_path, *args, **env):
+    """Run scripts/labelstudio.sh with a stand-in label-studio that prints what it was given."""
+    fake = tmp_path / "label-studio"
+    fake.write_text(
+        '#!/bin/sh\necho "ARGS $*"\nenv | grep -E "^(SENTRY_DSN|FRONTEND_SENTRY_DSN|ML_BLOCK_LOCAL_IP|PYTHONPATH)="\n'
+    )
+    fake.chmod(0o755)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")} | {"PYTHONPATH": "x"}
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "labelstudio.sh"), *args],
+        capture_output=True, text=True, env=base | {"LABEL_STUDIO_BIN": str(fake)} | env, timeout=60,
+    )  # fmt: skip
+
+
+def test_labelstudio_sh_binds_loopback_keeps_data_in_the_given_dir_and_creates_the_login_once(tmp_path):
+    data = tmp_path / "data"
+    first = _start(tmp_path, "--data-dir", str(data), LABEL_STUDIO_USERNAME="a@b.cn", LABEL_STUDIO_PASSWORD="pw")
+    assert first.returncode == 0, first.stderr
+    args = next(line for line in first.stdout.splitlines() if line.startswith("ARGS"))
+    assert f"start --no-browser --data-dir {data} --port 8080 --internal-host 127.0.0.1" in args
+    assert "--username a@b.cn --password pw --user-token" in args and "--enable-legacy-api-token" in args
+    assert "export LABEL_STUDIO_API_KEY=" in first.stdout  # generated, printed once
+    assert {"SENTRY_DSN=", "FRONTEND_SENTRY_DSN=", "ML_BLOCK_LOCAL_IP=false"} <= set(first.stdout.splitlines())
+    assert not any(line.startswith("PYTHONPATH=") for line in first.stdout.splitlines())
+    (data / "label_studio.sqlite3").touch()  # a later start: no login needed, none created
+    later = _start(tmp_path, "--data-dir", str(data), "--internal-host", "0.0.0.0", "--log-level", "WARNING")
+    assert later.returncode == 0 and "--username" not in later.stdout and "--log-level WARNING" in later.stdout
+    assert "ML_BLOCK_LOCAL_IP=false" not in later.stdout  # SSRF protection stays on beyond loopback
+
+
+def test_labelstudio_sh_says_what_is_missing(tmp_path):
+    first = _start(tmp_path, "--data-dir", str(tmp_path / "fresh"))
+    assert first.returncode == 2 and "set LABEL_STUDIO_USERNAME" in first.stderr
+    missing = _start(tmp_path, LABEL_STUDIO_BIN=str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "run 'bash scripts/setup_labelstudio.sh' first" in missing.stderr
