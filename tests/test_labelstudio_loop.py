@@ -24,7 +24,7 @@ from govner.labelstudio.connection import ensure_project
 from govner.labelstudio.interface import labeling_config
 from govner.labelstudio.pull import export_project, project_tasks
 from govner.labelstudio.push import push_units, read_units
-from govner.labelstudio.tasks import Unit
+from govner.labelstudio.tasks import Unit, uncertainty
 
 pytestmark = pytest.mark.labelstudio
 
@@ -255,16 +255,18 @@ def test_push_needs_the_server_in_the_environment(corpus):
 
 
 def test_offsets_and_uncertainty_are_numbers_the_data_manager_sorts_as_numbers(labelstudio_server):
-    """Sorted as text, 100 would come before 7 and 0.05 after 0.123."""
+    """JSON numbers, so the Data Manager sorts them as numbers: as text, 100 would come before 7."""
     client = labelstudio_server.client
     project = ensure_project(client, "govner numbers", labeling_config(list(LABELS), SCHEMA.label_style), LABELS)
     offsets, confidences = [7, 100, 12, 3], [0.1, 0.95, 0.5, 0.877]
     units = [Unit(f"第{i}句。", "a/r.txt", offset) for i, offset in enumerate(offsets)]
-    push_units(client, project.id, units, StubTagger({u.text: c for u, c in zip(units, confidences, strict=True)}), "s")
+    tagger = StubTagger({u.text: c for u, c in zip(units, confidences, strict=True)})
+    push_units(client, project.id, units, tagger, "s")
     headers = {"Authorization": f"Token {labelstudio_server.api_key}"}
+    scores = sorted((uncertainty(p) for p in tagger.predict([u.text for u in units])), reverse=True)
     for ordering, key, expected in (
         ("tasks:data.offset", "offset", [3, 7, 12, 100]),
-        ("-tasks:data.uncertainty", "uncertainty", [0.9, 0.5, 0.123, 0.05]),
+        ("-tasks:data.uncertainty", "uncertainty", scores),
     ):
         view = httpx.post(
             f"{labelstudio_server.url}/api/dm/views",
