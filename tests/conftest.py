@@ -41,7 +41,7 @@ MARKED = [
 
 def export_tasks(rows: list[tuple[str, str]] = MARKED, start_id: int = 1) -> list[dict]:
     return [
-        annotated_task(start_id + i, marked, {"source": f"report_{src}.txt"}, annotation_id=100 + i)
+        annotated_task(start_id + i, marked, {"report": f"report_{src}.txt"}, annotation_id=100 + i)
         for i, (marked, src) in enumerate(rows)
     ]
 

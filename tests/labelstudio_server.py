@@ -1,8 +1,9 @@
 """A real Label Studio server for integration tests (marker ``labelstudio``).
 
-The session fixture ``labelstudio_server`` starts ``label-studio`` on 127.0.0.1 (a free port)
-with a temporary data directory and one user with a legacy API token, and yields a
-:class:`LabelStudioServer` (``url``, ``api_key``, a ready ``client``). The server's process
+The session fixture ``labelstudio_server`` starts ``label-studio`` as the README does, with
+``scripts/labelstudio.sh``, on 127.0.0.1 (a free port) with a temporary data directory and one
+user with a password and a legacy API token, and yields a :class:`LabelStudioServer` (``url``,
+``api_key``, a ready ``client``, the login). The server's process
 group is always stopped at the end of the session, whatever happened in the tests.
 
 The executable is ``$LABEL_STUDIO_BIN``, else ``.venv-labelstudio/bin/label-studio`` (made by
@@ -29,6 +30,7 @@ from label_studio_sdk import LabelStudio
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 300  # seconds: the first start migrates a fresh database
 USER = "annotator@example.com"
+START_SCRIPT = ROOT / "scripts" / "labelstudio.sh"
 
 
 @dataclass
@@ -38,6 +40,8 @@ class LabelStudioServer:
     client: LabelStudio
     data_dir: Path
     log: Path
+    username: str  # the login, for a browser
+    password: str
 
     def env(self) -> dict[str, str]:
         """The environment the project's scripts read the server from."""
@@ -95,25 +99,17 @@ def labelstudio_server(tmp_path_factory) -> Iterator[LabelStudioServer]:
     if executable is None:
         pytest.skip("label-studio is not installed: run scripts/setup_labelstudio.sh or set LABEL_STUDIO_BIN")
     data_dir = tmp_path_factory.mktemp("labelstudio")
-    port, api_key = _free_port(), secrets.token_hex(20)
+    port, api_key, password = _free_port(), secrets.token_hex(20), secrets.token_hex(12)
     url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env |= {
-        "LABEL_STUDIO_BASE_DATA_DIR": str(data_dir),
-        "LATEST_VERSION_CHECK": "false",
-        "COLLECT_ANALYTICS": "false",
-        "SENTRY_DSN": "",
-        "FRONTEND_SENTRY_DSN": "",
-        # let projects connect an ML backend on 127.0.0.1: Label Studio 1.23 refuses loopback
-        # backend URLs (ML_BLOCK_LOCAL_IP) and the webhook it registers for them (SSRF_PROTECTION_ENABLED)
-        "ML_BLOCK_LOCAL_IP": "false",
-        "SSRF_PROTECTION_ENABLED": "false",
+    env = os.environ | {
+        "LABEL_STUDIO_BIN": executable,
+        "LABEL_STUDIO_USERNAME": USER,
+        "LABEL_STUDIO_PASSWORD": password,
+        "LABEL_STUDIO_API_KEY": api_key,
     }
-    command = [
-        executable, "start", "--no-browser", "--data-dir", str(data_dir), "--port", str(port),
-        "--internal-host", "127.0.0.1", "--username", USER, "--password", secrets.token_hex(12),
-        "--user-token", api_key, "--enable-legacy-api-token", "--log-level", "WARNING",
-    ]  # fmt: skip
+    # the README's way: scripts/labelstudio.sh binds 127.0.0.1, keeps Sentry and analytics off and
+    # lets projects connect an ML backend on 127.0.0.1
+    command = ["bash", str(START_SCRIPT), "--data-dir", str(data_dir), "--port", str(port), "--log-level", "WARNING"]
     log = data_dir / "server.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
@@ -129,6 +125,6 @@ def labelstudio_server(tmp_path_factory) -> Iterator[LabelStudioServer]:
             _wait_until_up(url, api_key, process, log)
         except RuntimeError as err:
             pytest.fail(str(err))
-        yield LabelStudioServer(url, api_key, LabelStudio(base_url=url, api_key=api_key), data_dir, log)
+        yield LabelStudioServer(url, api_key, LabelStudio(base_url=url, api_key=api_key), data_dir, log, USER, password)
     finally:
         _stop(process)

@@ -21,7 +21,7 @@ def test_json_min_export_gives_the_same_documents(tmp_path, export_file):
     minimal = []
     for task in export_tasks():
         regions = [r["value"] for r in task["annotations"][0]["result"]]
-        row = {"id": task["id"], "text": task["data"]["text"], "source": task["data"]["source"], "annotation_id": 1}
+        row = {"id": task["id"], "text": task["data"]["text"], "report": task["data"]["report"], "annotation_id": 1}
         if regions:
             row["label"] = regions
         minimal.append(row)
@@ -66,3 +66,23 @@ def test_not_utf8_is_reported(tmp_path):
     bad.write_bytes(json.dumps([{"id": 1, "data": {"text": "é"}}], ensure_ascii=False).encode("latin-1"))
     with pytest.raises(ExportFormatError, match="latin.json: not UTF-8"):
         read_export(bad)
+
+
+def test_exports_from_before_data_report_are_read_and_said_once(tmp_path, export_file, caplog):
+    """Tasks that name their report in data.source (the field before data.report) read the same."""
+    old = []
+    for task in export_tasks():
+        data = dict(task["data"])
+        data["source"] = data.pop("report")
+        old.append(task | {"data": data})
+    write_json(tmp_path / "old" / "a.json", old[:4])
+    write_json(tmp_path / "old" / "b.json", old[4:])
+    with caplog.at_level("INFO", logger="govner.data.labelstudio_format"):
+        legacy = read_export(tmp_path / "old")
+    notes = [r.getMessage() for r in caplog.records if "data.source" in r.getMessage()]
+    assert len(notes) == 1 and f"{len(old)} of {len(old)} tasks" in notes[0]
+    assert [(t.id, t.source, t.text) for t in legacy] == [(t.id, t.source, t.text) for t in read_export(export_file)]
+    caplog.clear()
+    with caplog.at_level("INFO", logger="govner.data.labelstudio_format"):
+        read_export(export_file)
+    assert not [r for r in caplog.records if "data.source" in r.getMessage()]

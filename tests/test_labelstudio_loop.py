@@ -22,8 +22,9 @@ from govner.data.offsets import Utf16Offsets
 from govner.data.validation import validate_tasks
 from govner.labelstudio.connection import ensure_project
 from govner.labelstudio.interface import labeling_config
-from govner.labelstudio.pull import project_tasks
+from govner.labelstudio.pull import export_project, project_tasks
 from govner.labelstudio.push import push_units, read_units
+from govner.labelstudio.tasks import Unit, uncertainty
 
 pytestmark = pytest.mark.labelstudio
 
@@ -99,7 +100,7 @@ def test_push_imports_every_text_once_most_uncertain_first(labelstudio_server, p
         assert prediction.model_version == "stub@1"
         assert prediction.score == pytest.approx(CONFIDENCE[task.data["text"]])
         assert task.data["uncertainty"] == pytest.approx(1 - CONFIDENCE[task.data["text"]])
-        source = task.data["source"]
+        source = task.data["report"]
         assert source.startswith("city_") and source.endswith(".txt") and task.data["offset"] >= 0
     # the project's label stream (uncertainty sampling) serves the least confident task first
     response = httpx.get(
@@ -163,7 +164,7 @@ def test_pull_refuses_invalid_annotations_and_writes_nothing(labelstudio_server,
     config = labeling_config(list(SCHEMA.labels), SCHEMA.label_style)
     project = ensure_project(client, "govner broken", config, LABELS)
     response = client.projects.import_tasks(
-        id=project.id, request=[{"data": {"text": "全年地区生产总值717亿元。", "source": "x/y.txt"}}]
+        id=project.id, request=[{"data": {"text": "全年地区生产总值717亿元。", "report": "x/y.txt"}}]
     )
     assert response.task_count == 1
     (task,) = tasks_by_id(client, project.id)
@@ -239,8 +240,9 @@ def test_train_on_pulled_data_then_push_with_the_new_model(labelstudio_server, a
     annotated_texts = {d.text for d in validate_tasks(read_export(pulled), LABELS)[0]}
     units = read_units(corpus, "sentence", corpus)[0]
     known = sum(u.text in annotated_texts for u in units)
-    assert f"{known} unit(s) already annotated" in proc.stdout
-    assert f"{len(units) - known} units read" in proc.stdout
+    assert (
+        f"{len(units)} units read, {len(units) - known - 1} pushed; skipped: {known} already annotated" in proc.stdout
+    )
     round_3 = ensure_project(client, "govner round 3", labeling_config(list(LABELS), SCHEMA.label_style), LABELS)
     _, skipped, left_open = annotated
     assert {t.data["text"] for t in tasks_by_id(client, round_3.id)} == {skipped.data["text"], left_open.data["text"]}
@@ -250,3 +252,55 @@ def test_push_needs_the_server_in_the_environment(corpus):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
     proc = script("ls_push.py", f"input={corpus}", "model_dir=null", env=env)
     assert proc.returncode != 0 and "LABEL_STUDIO_URL" in proc.stderr
+
+
+def test_offsets_and_uncertainty_are_numbers_the_data_manager_sorts_as_numbers(labelstudio_server):
+    """JSON numbers, so the Data Manager sorts them as numbers: as text, 100 would come before 7."""
+    client = labelstudio_server.client
+    project = ensure_project(client, "govner numbers", labeling_config(list(LABELS), SCHEMA.label_style), LABELS)
+    offsets, confidences = [7, 100, 12, 3], [0.1, 0.95, 0.5, 0.877]
+    units = [Unit(f"第{i}句。", "a/r.txt", offset) for i, offset in enumerate(offsets)]
+    tagger = StubTagger({u.text: c for u, c in zip(units, confidences, strict=True)})
+    push_units(client, project.id, units, tagger, "s")
+    headers = {"Authorization": f"Token {labelstudio_server.api_key}"}
+    scores = sorted((uncertainty(p) for p in tagger.predict([u.text for u in units])), reverse=True)
+    for ordering, key, expected in (
+        ("tasks:data.offset", "offset", [3, 7, 12, 100]),
+        ("-tasks:data.uncertainty", "uncertainty", scores),
+    ):
+        view = httpx.post(
+            f"{labelstudio_server.url}/api/dm/views",
+            headers=headers,
+            json={"project": project.id, "data": {"ordering": [ordering]}},
+            timeout=30,
+        ).json()
+        listed = httpx.get(
+            f"{labelstudio_server.url}/api/tasks",
+            headers=headers,
+            params={"view": view["id"], "project": project.id, "page_size": 100},
+            timeout=30,
+        ).json()["tasks"]
+        assert [t["data"][key] for t in listed] == expected
+
+
+def test_a_project_pushed_with_data_source_is_migrated_on_the_next_push(labelstudio_server, tmp_path):
+    """A project from before the rename: its header shows $source (the task as JSON in Label
+    Studio's front end) and its tasks carry data.source. Reusing it updates both."""
+    client = labelstudio_server.client
+    old_config = labeling_config(list(LABELS), SCHEMA.label_style, source_field="source")
+    old = client.projects.create(title="govner before report", label_config=old_config)
+    text = "全年地区生产总值717亿元。"
+    client.projects.import_tasks(id=old.id, request=[{"data": {"text": text, "source": "x/y.txt", "offset": 3}}])
+    (task,) = tasks_by_id(client, old.id)
+    region = labels_region(text, Utf16Offsets(text), 2, 8, "INDICATOR", "r1", "label", "text")
+    client.annotations.create(id=task.id, result=[region])
+
+    config = labeling_config(list(LABELS), SCHEMA.label_style)
+    project = ensure_project(client, "govner before report", config, LABELS, "<p>the guide</p>")
+    assert project.label_config == config and '"$report"' in project.label_config
+    assert project.expert_instruction == "<p>the guide</p>" and project.show_instruction
+    (task,) = tasks_by_id(client, old.id)
+    assert task.data == {"text": text, "source": "x/y.txt", "report": "x/y.txt", "offset": 3}
+    (doc,), _ = validate_tasks(export_project(client, old.id).tasks(), LABELS)
+    assert doc.source == "x/y.txt" and [(s.start, s.end, s.label) for s in doc.spans] == [(2, 8, "INDICATOR")]
+    assert ensure_project(client, "govner before report", config, LABELS, "<p>the guide</p>").id == old.id

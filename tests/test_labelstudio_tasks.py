@@ -1,5 +1,6 @@
 """Label Studio tasks without a server: labeling interface, units, uncertainty order, offsets."""
 
+import os
 import subprocess
 import sys
 
@@ -15,7 +16,7 @@ from govner.data.validation import validate_tasks
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction, Entity
 from govner.labelstudio.connection import LabelStudioSetupError
-from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.interface import GUIDE, labeling_config, labeling_instructions
 from govner.labelstudio.pull import project_tasks
 from govner.labelstudio.tasks import Unit, rank_by_uncertainty, report_source, report_units, unit_task
 
@@ -41,6 +42,18 @@ def test_labeling_config_comes_from_the_schema_with_colors_and_hotkeys():
     for label, style in SCHEMA.label_style.items():
         assert f'value="{label}" background="{style.color}" hotkey="{style.hotkey}"' in config
     assert '<Text name="text" value="$text" granularity="symbol"' in config
+    assert '<Header value="$report"' in config  # not $source: Label Studio's front end overwrites data.source
+
+
+def test_labeling_instructions_name_every_label_its_hotkey_and_the_guide():
+    push = OmegaConf.load(ROOT / "configs" / "ls_push.yaml")
+    text = labeling_instructions(SCHEMA.labels, SCHEMA.label_style, push.instructions.hints, push.instructions.rules)
+    for label, style in SCHEMA.label_style.items():
+        assert (
+            f'<b style="color:{style.color}">{label}</b> (key {style.hotkey}): {push.instructions.hints[label]}' in text
+        )
+    assert all(rule in text for rule in push.instructions.rules) and GUIDE in text
+    assert "&lt;b&gt;" in labeling_instructions(["ORG"], {"ORG": {"color": "red", "hotkey": "4"}}, {"ORG": "<b>"}, [])
 
 
 @pytest.mark.parametrize(
@@ -96,7 +109,7 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
     task = unit_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35), "m@1")
     prediction = task["predictions"][0]
     assert (prediction["model_version"], prediction["score"]) == ("m@1", 0.35)
-    assert task["data"] == {"text": HARD, "source": "a/r.txt", "offset": 7, "uncertainty": 0.65}
+    assert task["data"] == {"text": HARD, "report": "a/r.txt", "offset": 7, "uncertainty": 0.65}
     units = Utf16Offsets(HARD)
     for region, entity in zip(prediction["result"], entities, strict=True):
         assert region["value"]["start"] == units.to_utf16(entity.start) and region["score"] == entity.score
@@ -110,7 +123,7 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
 
 def test_task_without_a_model_has_no_prediction():
     task = unit_task(Unit("没有模型。", "a/r.txt", 0), None, "")
-    assert task == {"data": {"text": "没有模型。", "source": "a/r.txt", "offset": 0}}
+    assert task == {"data": {"text": "没有模型。", "report": "a/r.txt", "offset": 0}}
 
 
 def test_training_from_a_file_does_not_import_the_labelstudio_client():
@@ -138,3 +151,40 @@ def test_training_from_a_project_needs_the_server_in_the_environment(monkeypatch
     )
     with pytest.raises(LabelStudioSetupError, match="LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY"):
         project_tasks(data_cfg)
+
+
+def _start(tmp_path, *args, **env):
+    """Run scripts/labelstudio.sh with a stand-in label-studio that prints what it was given."""
+    fake = tmp_path / "label-studio"
+    fake.write_text(
+        '#!/bin/sh\necho "ARGS $*"\nenv | grep -E "^(SENTRY_DSN|FRONTEND_SENTRY_DSN|ML_BLOCK_LOCAL_IP|PYTHONPATH)="\n'
+    )
+    fake.chmod(0o755)
+    base = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")} | {"PYTHONPATH": "x"}
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts" / "labelstudio.sh"), *args],
+        capture_output=True, text=True, env=base | {"LABEL_STUDIO_BIN": str(fake)} | env, timeout=60,
+    )  # fmt: skip
+
+
+def test_labelstudio_sh_binds_loopback_keeps_data_in_the_given_dir_and_creates_the_login_once(tmp_path):
+    data = tmp_path / "data"
+    first = _start(tmp_path, "--data-dir", str(data), LABEL_STUDIO_USERNAME="a@b.cn", LABEL_STUDIO_PASSWORD="pw")
+    assert first.returncode == 0, first.stderr
+    args = next(line for line in first.stdout.splitlines() if line.startswith("ARGS"))
+    assert f"start --no-browser --data-dir {data} --port 8080 --internal-host 127.0.0.1" in args
+    assert "--username a@b.cn --password pw --user-token" in args and "--enable-legacy-api-token" in args
+    assert "export LABEL_STUDIO_API_KEY=" in first.stdout  # generated, printed once
+    assert {"SENTRY_DSN=", "FRONTEND_SENTRY_DSN=", "ML_BLOCK_LOCAL_IP=false"} <= set(first.stdout.splitlines())
+    assert not any(line.startswith("PYTHONPATH=") for line in first.stdout.splitlines())
+    (data / "label_studio.sqlite3").touch()  # a later start: no login needed, none created
+    later = _start(tmp_path, "--data-dir", str(data), "--internal-host", "0.0.0.0", "--log-level", "WARNING")
+    assert later.returncode == 0 and "--username" not in later.stdout and "--log-level WARNING" in later.stdout
+    assert "ML_BLOCK_LOCAL_IP=false" not in later.stdout  # SSRF protection stays on beyond loopback
+
+
+def test_labelstudio_sh_says_what_is_missing(tmp_path):
+    first = _start(tmp_path, "--data-dir", str(tmp_path / "fresh"))
+    assert first.returncode == 2 and "set LABEL_STUDIO_USERNAME" in first.stderr
+    missing = _start(tmp_path, LABEL_STUDIO_BIN=str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "run 'bash scripts/setup_labelstudio.sh' first" in missing.stderr

@@ -25,7 +25,7 @@ from govner.model.tokenization import build_vocab, char_tokenizer
 TAGS = iob2_tags()
 VERSION = "rules@20260101T000000"
 CONFIG = """<View>
-  <Header value="$source"/>
+  <Header value="$report"/>
   <Labels name="label" toName="text">
     <Label value="INDICATOR" background="#4e79a7"/><Label value="QUANTITY" background="#e15759"/>
     <Label value="UNIT" background="#59a14f"/><Label value="ORG" background="#f28e2b"/>
@@ -99,7 +99,7 @@ def test_health_and_setup_answer_the_model_version(client):
 
 def test_predictions_pass_the_sdk_validator_with_utf16_offsets(client):
     assert expected_spans(TEXT)[:2] == [(6, 12, "QUANTITY"), (12, 14, "UNIT")]
-    tasks = [{"id": 7, "data": {"text": TEXT, "source": "r.txt"}}]
+    tasks = [{"id": 7, "data": {"text": TEXT, "report": "r.txt"}}]
     response = client.post("/predict", json={"tasks": tasks, "project": "1.1", "label_config": CONFIG, "params": {}})
     assert response.status_code == 200
     body = response.json()

@@ -99,7 +99,7 @@ def test_label_studio_connects_the_backend_and_takes_its_model_version(labelstud
 def test_opening_a_task_shows_the_backends_predictions(labelstudio_server, rule_backend, opened_by):
     project, _ = project_with_backend(labelstudio_server, rule_backend, f"live, {opened_by}")
     labelstudio_server.client.projects.import_tasks(
-        id=project.id, request=[{"data": {"text": TEXT, "source": "r.txt"}}]
+        id=project.id, request=[{"data": {"text": TEXT, "report": "r.txt"}}]
     )
     (task,) = list(labelstudio_server.client.tasks.list(project=project.id))
     assert not labelstudio_server.client.predictions.list(task=task.id)

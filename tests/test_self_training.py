@@ -73,7 +73,7 @@ def test_silver_keeps_confident_sentences_and_never_reads_excluded_reports(tmp_p
     prediction = task["predictions"][0]
     assert prediction["model_version"] == "teacher-v1"
     assert [(r["value"]["text"], r["value"]["labels"]) for r in prediction["result"]] == [("123", ["QUANTITY"])]
-    assert task["data"]["source"] == "city/a.txt" and task["data"]["offset"] == 0
+    assert task["data"]["report"] == "city/a.txt" and task["data"]["offset"] == 0
 
 
 def test_sentences_without_entities_are_capped(tmp_path):
@@ -114,7 +114,7 @@ def test_silver_from_a_held_out_report_is_refused(tmp_path):
     gold = write_json(tmp_path / "gold.json", export_tasks())
     held_out = prepare_data(data_cfg(gold, None), LABELS).sources("test")[0]
     tasks, report = make_silver(teacher(), corpus(tmp_path / "corpus"), frozenset(), 0.99, 10, 100, 0, "t")
-    tasks[0]["data"]["source"] = held_out
+    tasks[0]["data"]["report"] = held_out
     silver = write_silver(tasks, report, tmp_path / "silver")
     with pytest.raises(ValueError, match=f"dev/test report.*{held_out}"):
         prepare_data(data_cfg(gold, silver), LABELS)

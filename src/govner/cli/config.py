@@ -185,6 +185,7 @@ class LsPushSchema:
     exclude: str | None = None
     batch_size: int = 64
     labelstudio: TaskFields = field(default_factory=TaskFields)
+    instructions: Any = None  # {hints: {label: line}, rules: [line]}: the project's labeling instructions
 
 
 SCHEMAS = {

@@ -11,7 +11,7 @@ from omegaconf import DictConfig
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.inference.predictor import Predictor
 from govner.labelstudio.connection import connect, ensure_project
-from govner.labelstudio.interface import labeling_config
+from govner.labelstudio.interface import labeling_config, labeling_instructions
 from govner.labelstudio.push import annotated_texts, push_units, read_units
 from govner.model.model_dir import ModelDir
 
@@ -22,20 +22,24 @@ def push_job(cfg: DictConfig) -> int:
     """Returns the exit status (1 if an input file failed)."""
     ls = cfg.labelstudio
     config = labeling_config(list(cfg.labels), cfg.label_style, ls.from_name, ls.to_name)
+    guide = cfg.instructions or {}
+    instructions = labeling_instructions(
+        cfg.labels, cfg.label_style, guide.get("hints") or {}, guide.get("rules") or []
+    )
     client = connect()
-    project = ensure_project(client, cfg.project, config, tuple(cfg.labels))
+    project = ensure_project(client, cfg.project, config, tuple(cfg.labels), instructions)
     units, failures = read_units(cfg.input, str(cfg.unit), cfg.source_root)
+    read = len(units)
     if cfg.exclude:
         annotated = annotated_texts(cfg.exclude)
-        kept = [u for u in units if u.text not in annotated]
-        print(f"{len(units) - len(kept)} unit(s) already annotated in {cfg.exclude}: not pushed")
-        units = kept
+        units = [u for u in units if u.text not in annotated]
     tagger, version = None, ""
     if cfg.model_dir:
         tagger = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size)
         version = cfg.model_version or ModelDir(cfg.model_dir).version()
     report = push_units(client, project.id, units, tagger, version, cfg.limit, ls.from_name, ls.to_name)
     report.failures = failures
+    report.units, report.annotated = read, read - len(units)
     if tagger is not None and report.pushed:
         client.projects.update(id=project.id, model_version=version)
     print(report)

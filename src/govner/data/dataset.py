@@ -14,7 +14,7 @@ from datasets import DatasetDict
 from omegaconf import DictConfig, OmegaConf
 
 from govner.data.examples import examples_dataset
-from govner.data.labelstudio_format import RawTask, read_export
+from govner.data.labelstudio_format import REPORT_FIELD, RawTask, read_export
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
 from govner.data.validation import ValidationReport, validate_tasks
@@ -42,7 +42,7 @@ class DataSettings:
     path: str | None = None  # export file(s); None with ``project``
     project: str | int | None = None  # a Label Studio project (its tasks are passed in, see read_tasks)
     text_field: str = "text"
-    source_field: str = "source"
+    source_field: str = REPORT_FIELD
     use_predictions: bool = False
     train_fraction: float = 1.0
     silver_path: str | None = None

@@ -1,11 +1,16 @@
 """The Label Studio task format, both ways: reading exports (the full JSON export and JSON_MIN, from
 a file or directory), and building the ``labels`` regions, predictions and tasks govner sends to
 Label Studio (push, the ML backend, ``output_format=labelstudio``, silver data). Offsets in Label
-Studio are UTF-16 code units; govner's are code points."""
+Studio are UTF-16 code units; govner's are code points.
+
+A task's report is named in ``data.report`` (``REPORT_FIELD``). Tasks and exports from before
+(``data.source``, a name Label Studio's front end overwrites with the whole task) are still read,
+and the reader says so once."""
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,6 +18,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from govner.data.offsets import Utf16Offsets
+
+log = logging.getLogger(__name__)
+
+REPORT_FIELD = "report"  # data.report names the report a task comes from
+LEGACY_REPORT_FIELD = "source"  # its name before: Label Studio's front end overwrites data.source
 
 
 class ExportFormatError(ValueError):
@@ -38,6 +48,7 @@ class RawTask:
     source: str | None
     annotations: list[RawAnnotation] = field(default_factory=list)
     predictions: list[RawAnnotation] = field(default_factory=list)
+    legacy_source: bool = False  # the report came from data.source, not the configured field
 
     @property
     def origin(self) -> str:
@@ -57,15 +68,16 @@ def export_files(path: str | Path) -> list[Path]:
     return [path]
 
 
-def read_export(path: str | Path, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+def read_export(path: str | Path, text_field: str = "text", source_field: str = REPORT_FIELD) -> list[RawTask]:
     """All tasks of the export(s) at ``path``, in file order."""
     tasks: list[RawTask] = []
     for file in export_files(path):
         tasks.extend(read_export_file(file, text_field, source_field))
+    note_legacy_source(tasks, str(path), source_field)
     return tasks
 
 
-def read_export_file(file: Path, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+def read_export_file(file: Path, text_field: str = "text", source_field: str = REPORT_FIELD) -> list[RawTask]:
     try:
         payload = json.loads(file.read_text(encoding="utf-8"))
     except UnicodeDecodeError as err:
@@ -75,7 +87,9 @@ def read_export_file(file: Path, text_field: str = "text", source_field: str = "
     return parse_export(payload, str(file), text_field, source_field)
 
 
-def parse_export(payload: Any, origin: str, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
+def parse_export(
+    payload: Any, origin: str, text_field: str = "text", source_field: str = REPORT_FIELD
+) -> list[RawTask]:
     """The tasks of an export already parsed from JSON; ``origin`` (a file name, a project)
     names where they came from in every problem reported about them."""
     if isinstance(payload, dict):
@@ -94,13 +108,26 @@ def parse_export(payload: Any, origin: str, text_field: str = "text", source_fie
     return tasks
 
 
+def note_legacy_source(tasks: list[RawTask], origin: str, source_field: str = REPORT_FIELD) -> None:
+    """Say once that tasks of ``origin`` named their report in the old field."""
+    legacy = sum(t.legacy_source for t in tasks)
+    if legacy:
+        log.info(
+            "%s: %d of %d tasks name their report in data.%s, the field's name before data.%s: read as such "
+            "(README, For annotators: migrating a project)",
+            origin, legacy, len(tasks), LEGACY_REPORT_FIELD, source_field,
+        )  # fmt: skip
+
+
 def _full_task(file: str, task_id: Any, item: dict, text_field: str, source_field: str) -> RawTask:
     data = item["data"] if isinstance(item["data"], dict) else {}
+    source, legacy = _report(data, source_field)
     return RawTask(
         file=file,
         id=task_id,
         text=data.get(text_field),
-        source=_source(data.get(source_field)),
+        source=source,
+        legacy_source=legacy,
         annotations=[_annotation(a) for a in item.get("annotations") or []],
         # Label Studio's own JSON export lists predictions by id only: nothing to read there
         predictions=[_annotation(p) for p in item.get("predictions") or [] if isinstance(p, dict)],
@@ -137,17 +164,23 @@ def _min_task(file: str, task_id: Any, item: dict, text_field: str, source_field
         annotations.append(
             RawAnnotation(id=item["annotation_id"], result=[], updated_at=str(item.get("updated_at", "")))
         )
+    source, legacy = _report(item, source_field)
     return RawTask(
         file=file,
         id=task_id,
         text=item.get(text_field),
-        source=_source(item.get(source_field)),
+        source=source,
         annotations=annotations,
+        legacy_source=legacy,
     )
 
 
-def _source(value: Any) -> str | None:
-    return str(value) if value not in (None, "") else None
+def _report(data: dict, source_field: str) -> tuple[str | None, bool]:
+    """The report named by ``data[source_field]``, else by the legacy field; and whether it was the legacy one."""
+    for name, legacy in ((source_field, False), (LEGACY_REPORT_FIELD, True)):
+        if data.get(name) not in (None, ""):
+            return str(data[name]), legacy and name != source_field
+    return None, False
 
 
 def labels_region(

@@ -171,7 +171,7 @@ def _validate_task(
     source = task.source
     if source is None:
         source = Path(task.file).name
-        report.notes.append(Problem(task.origin, "no_source", f"no data.source; grouped under {source!r}"))
+        report.notes.append(Problem(task.origin, "no_source", f"no data.report; grouped under {source!r}"))
     doc = Document(id=str(task.id), text=task.text, spans=spans, source=source, origin=task.origin)
     return doc, converted
 

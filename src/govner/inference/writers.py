@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Protocol
 
-from govner.data.labelstudio_format import prediction_task
+from govner.data.labelstudio_format import REPORT_FIELD, prediction_task
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction
 from govner.records.output import document_records, output_row
@@ -69,8 +69,8 @@ def document_task(
     from_name: str = "label",
     to_name: str = "text",
 ) -> dict:
-    """A document as a Label Studio task (``data``: text, source, doc_id) with its spans as a prediction."""
-    data = {"text": doc.text, "source": doc.source, "doc_id": doc.id}
+    """A document as a Label Studio task (``data``: text, report, doc_id) with its spans as a prediction."""
+    data = {"text": doc.text, REPORT_FIELD: doc.source, "doc_id": doc.id}
     return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)
 
 

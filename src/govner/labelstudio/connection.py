@@ -8,6 +8,8 @@ import os
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.label_interface import LabelInterface
 
+from govner.data.labelstudio_format import LEGACY_REPORT_FIELD, REPORT_FIELD
+
 log = logging.getLogger(__name__)
 
 URL_ENV = "LABEL_STUDIO_URL"
@@ -54,14 +56,21 @@ def get_project(client: LabelStudio, project: str | int):
     return found
 
 
-def ensure_project(client: LabelStudio, title: str, label_config: str, labels: tuple[str, ...]):
-    """The project titled ``title``, created with ``label_config`` if there is none (the server
-    validates the config) and with uncertainty sampling: the label stream serves the task with the
-    lowest prediction score of the project's model version first. An existing project must offer
-    exactly ``labels``."""
+def ensure_project(client: LabelStudio, title: str, label_config: str, labels: tuple[str, ...], instructions: str = ""):
+    """The project titled ``title``, created with ``label_config`` and ``instructions`` (HTML,
+    shown before the first task) if there is none (the server validates the config) and with
+    uncertainty sampling: the label stream serves the task with the lowest prediction score of
+    the project's model version first. An existing project must offer exactly ``labels``; its
+    labeling config and instructions are brought up to date (:func:`update_project`)."""
     project = find_project(client, title)
     if project is None:
-        created = client.projects.create(title=title, label_config=label_config, sampling="Uncertainty sampling")
+        created = client.projects.create(
+            title=title,
+            label_config=label_config,
+            sampling="Uncertainty sampling",
+            expert_instruction=instructions,
+            show_instruction=bool(instructions),
+        )
         log.info("created project %r (id %s)", title, created.id)
         return client.projects.get(id=created.id)
     offered = tuple(LabelInterface(project.label_config).get_control().labels)
@@ -71,4 +80,41 @@ def ensure_project(client: LabelStudio, title: str, label_config: str, labels: t
             "update the project's labeling interface or push to a new project"
         )
     log.info("reusing project %r (id %s)", title, project.id)
-    return project
+    return update_project(client, project, label_config, instructions)
+
+
+def update_project(client: LabelStudio, project, label_config: str, instructions: str = ""):
+    """Give ``project`` this labeling config and these instructions where they differ. Tasks that
+    name their report in data.source (before data.report) get data.report first, so a project
+    pushed by an older govner keeps its report names in the header."""
+    changes = {}
+    if project.label_config != label_config:
+        moved = copy_legacy_report(client, project.id)
+        if moved:
+            log.info(
+                "project %s: data.%s copied to data.%s on %d task(s)",
+                project.id,
+                LEGACY_REPORT_FIELD,
+                REPORT_FIELD,
+                moved,
+            )
+        changes["label_config"] = label_config
+    if instructions and (project.expert_instruction or "") != instructions:
+        changes |= {"expert_instruction": instructions, "show_instruction": True}
+    if not changes:
+        return project
+    log.info("project %s: updated %s", project.id, ", ".join(sorted(changes)))
+    client.projects.update(id=project.id, **changes)
+    return client.projects.get(id=project.id)
+
+
+def copy_legacy_report(client: LabelStudio, project_id: int) -> int:
+    """Copy data.source to data.report on every task of the project that has only the former;
+    returns how many were changed."""
+    moved = 0
+    for task in client.tasks.list(project=project_id, fields="task_only", page_size=1000):
+        data = task.data or {}
+        if data.get(REPORT_FIELD) is None and data.get(LEGACY_REPORT_FIELD) is not None:
+            client.tasks.update(id=task.id, data={**data, REPORT_FIELD: data[LEGACY_REPORT_FIELD]})
+            moved += 1
+    return moved

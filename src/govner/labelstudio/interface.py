@@ -1,11 +1,17 @@
-"""The labeling interface (Label Studio XML config), generated from the label schema."""
+"""The labeling interface (Label Studio XML config) and the labeling instructions, generated from
+the label schema."""
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 
 from label_studio_sdk.label_interface import LabelInterface
+
+from govner.data.labelstudio_format import REPORT_FIELD
+
+GUIDE = "annotations/GUIDELINES.md"
 
 
 def labeling_config(
@@ -14,7 +20,7 @@ def labeling_config(
     from_name: str = "label",
     to_name: str = "text",
     text_field: str = "text",
-    source_field: str = "source",
+    source_field: str = REPORT_FIELD,
 ) -> str:
     """A ``Labels`` control named ``from_name`` over a ``Text`` named ``to_name`` (character
     granularity), one ``Label`` per schema label with its color and hotkey, and the report
@@ -38,3 +44,22 @@ def labeling_config(
     config = ET.tostring(view, encoding="unicode")
     LabelInterface(config).validate()
     return config
+
+
+def labeling_instructions(
+    labels: Sequence[str], style: Mapping[str, Mapping[str, str]], hints: Mapping[str, str], rules: Sequence[str]
+) -> str:
+    """The project's labeling instructions (HTML, Label Studio shows them before the first task and
+    under the ``i`` button): each label with its color, hotkey and a one-line hint, the main rules,
+    and where the full guide is."""
+    rows = "".join(
+        f'<p>• <b style="color:{html.escape(str(style[label]["color"]))}">{label}</b> '
+        f"(key {html.escape(str(style[label]['hotkey']))}): {html.escape(hints.get(label, ''), quote=False)}</p>"
+        for label in labels
+    )
+    items = "".join(f"<p>• {html.escape(rule, quote=False)}</p>" for rule in rules)
+    return (  # Label Studio's style sheet drops list bullets and paragraph margins: bullets and <br> by hand
+        "<p>Label what a reader needs to pull out which measure, how much, and which organization.</p><br>"
+        f"{rows}<br>{items}<br>"
+        f"<p>The full guide, with every settled case: <code>{GUIDE}</code> in the govner repository.</p>"
+    )

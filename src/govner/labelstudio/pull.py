@@ -12,7 +12,7 @@ from label_studio_sdk import LabelStudio
 from omegaconf import DictConfig
 
 from govner.data.dataset import DataSettings
-from govner.data.labelstudio_format import RawTask, parse_export
+from govner.data.labelstudio_format import REPORT_FIELD, RawTask, note_legacy_source, parse_export
 from govner.data.spans import Document
 from govner.data.validation import ValidationReport, validate_tasks
 from govner.labelstudio.connection import connect, get_project
@@ -28,8 +28,10 @@ class ProjectExport:
     def origin(self) -> str:
         return f"Label Studio project {self.title!r} (id {self.project_id})"
 
-    def tasks(self, text_field: str = "text", source_field: str = "source") -> list[RawTask]:
-        return parse_export(self.payload, self.origin, text_field, source_field)
+    def tasks(self, text_field: str = "text", source_field: str = REPORT_FIELD) -> list[RawTask]:
+        tasks = parse_export(self.payload, self.origin, text_field, source_field)
+        note_legacy_source(tasks, self.origin, source_field)
+        return tasks
 
 
 def export_project(client: LabelStudio, project: str | int) -> ProjectExport:
@@ -58,7 +60,7 @@ def save_validated(
     labels: tuple[str, ...],
     policy: Mapping[str, str] | None = None,
     text_field: str = "text",
-    source_field: str = "source",
+    source_field: str = REPORT_FIELD,
 ) -> tuple[list[Document], ValidationReport]:
     """Validate the export as training would, then write it to ``output``. Raises
     :class:`~govner.data.validation.DataValidationError`, writing nothing, when a problem

@@ -20,8 +20,9 @@ IMPORT_BATCH = 500  # tasks per import request
 @dataclass
 class PushReport:
     project_id: int
-    units: int = 0  # sentences / paragraphs read
+    units: int = 0  # sentences / paragraphs read, the already annotated ones included
     pushed: int = 0
+    annotated: int = 0  # skipped: the text is already annotated (``exclude``)
     in_project: int = 0  # skipped: the text is already a task of the project
     repeated: int = 0  # skipped: the text came earlier in this push
     over_limit: int = 0  # left out by ``limit`` (the least uncertain)
@@ -31,7 +32,8 @@ class PushReport:
     def __str__(self) -> str:
         lines = [
             f"project {self.project_id}: {self.units} units read, {self.pushed} pushed; skipped: "
-            f"{self.in_project} already in the project, {self.repeated} repeated in the input, "
+            f"{self.annotated} already annotated, {self.in_project} already in the project, "
+            f"{self.repeated} repeated in the input, "
             f"{self.over_limit} over the limit; {len(self.failures)} input file(s) failed"
         ]
         lines += [f"  FAILED {f.source}: {f.reason}" for f in self.failures]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from govner.data.labelstudio_format import prediction_task
+from govner.data.labelstudio_format import REPORT_FIELD, prediction_task
 from govner.data.sentences import split_paragraphs, split_sentences
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction
@@ -38,7 +38,7 @@ class Unit:
 
 
 def report_source(path: str | Path, source_root: str | Path | None) -> str:
-    """The report name stored in ``data.source``: the path relative to ``source_root``
+    """The report name stored in ``data.report``: the path relative to ``source_root``
     (``city_2024/三亚.txt``), or its folder and file name when it lies outside."""
     path = Path(path).resolve()
     if source_root is not None:
@@ -78,9 +78,9 @@ def unit_task(
     from_name: str = "label",
     to_name: str = "text",
 ) -> dict:
-    """An import task: ``data`` with text, source, offset and uncertainty; the model's
+    """An import task: ``data`` with text, report, offset and uncertainty (JSON numbers); the model's
     spans as a prediction (UTF-16 offsets, per-span score, task score = weakest-point confidence)."""
-    data = {"text": unit.text, "source": unit.source, "offset": unit.offset}
+    data = {"text": unit.text, REPORT_FIELD: unit.source, "offset": unit.offset}
     if prediction is None:
         return prediction_task(data, None, 1.0, model_version)
     data["uncertainty"] = uncertainty(prediction)

@@ -17,7 +17,7 @@ import random
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from govner.data.labelstudio_format import prediction_task, read_export
+from govner.data.labelstudio_format import REPORT_FIELD, prediction_task, read_export
 from govner.data.sampling import sample_corpus
 from govner.data.split import read_sources
 from govner.inference.predictor import Predictor
@@ -93,7 +93,7 @@ def make_silver(
     chosen = sorted(with_entities + rng.sample(empty, n_empty), key=lambda sp: sp[0].id)
     tasks = []
     for sentence, prediction in chosen:
-        data = {"text": sentence.text, "source": sentence.source, "doc_id": sentence.id, "offset": sentence.start}
+        data = {"text": sentence.text, REPORT_FIELD: sentence.source, "doc_id": sentence.id, "offset": sentence.start}
         tasks.append(prediction_task(data, prediction.entities, prediction.min_score, model_version))
         for entity in prediction.entities:
             report.entities[entity.label] = report.entities.get(entity.label, 0) + 1
@@ -120,7 +120,7 @@ def write_silver(tasks: list[dict], report: SilverReport, output_dir: Path) -> P
 def gold_sources(
     annotations: str | Path,
     text_field: str = "text",
-    source_field: str = "source",
+    source_field: str = REPORT_FIELD,
     test_reports_file: str | None = None,
 ) -> frozenset[str]:
     """Every report that holds a gold task in the export(s) at ``annotations``, plus the fixed
