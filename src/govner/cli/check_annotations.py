@@ -13,6 +13,7 @@ from pathlib import Path
 
 from omegaconf import OmegaConf
 
+from govner.cli.boundary import command
 from govner.data.annotation_qa import check_annotations, read_accepted, statistics
 from govner.data.annotations_readme import update_readme
 from govner.data.labelstudio_format import read_export
@@ -74,6 +75,7 @@ def check(argv: list[str] | None = None) -> int:
     return 1 if report.errors else 0
 
 
+@command
 def main(argv: list[str] | None = None) -> None:
     sys.exit(check(argv))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks, batch_predictor
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.data.dataset import describe_data, load_documents
 from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents, whole_report_documents
 from govner.evaluation.metrics import format_table
@@ -53,7 +53,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
     return result
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="evaluate", version_base="1.3")
+@hydra_command("evaluate")
 def main(cfg: DictConfig) -> None:
     evaluate_job(cfg)
 

@@ -7,11 +7,11 @@ import json
 import logging
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks, optional_str
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.data.dataset import load_documents
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
@@ -61,7 +61,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
     return results
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="evaluate_records", version_base="1.3")
+@hydra_command("evaluate_records")
 def main(cfg: DictConfig) -> None:
     evaluate_records_job(cfg)
 

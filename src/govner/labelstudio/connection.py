@@ -8,13 +8,15 @@ import os
 from label_studio_sdk import LabelStudio
 from label_studio_sdk.label_interface import LabelInterface
 
+from govner.errors import GovnerError
+
 log = logging.getLogger(__name__)
 
 URL_ENV = "LABEL_STUDIO_URL"
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
 
 
-class LabelStudioSetupError(RuntimeError):
+class LabelStudioSetupError(GovnerError, RuntimeError):
     """The server cannot be reached as configured, or the project does not fit the label schema."""
 
 

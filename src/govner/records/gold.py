@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from govner.data.spans import Document, Span
+from govner.errors import GovnerError
 from govner.records.normalize import Kind
 from govner.records.schema import GOLD_FIELDS
 
@@ -39,7 +40,7 @@ class RecordProblem:
         return f"{self.file}:{self.line} (task {self.task_id}): {self.message}"
 
 
-class GoldRecordError(ValueError):
+class GoldRecordError(GovnerError, ValueError):
     """Raised with every problem of a gold records file, one per line."""
 
     def __init__(self, problems: list[RecordProblem]) -> None:

@@ -1,0 +1,141 @@
+"""Every expected problem reaches the user as one message: the real commands run as subprocesses
+(``python -m govner.cli.main``, what the ``govner`` console command runs) and must print the
+message on stderr, exit with status 1, and show no stack trace unless asked (``--debug``,
+``HYDRA_FULL_ERROR=1``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, untrained_model_dir, write_json
+
+from govner.errors import GovnerError
+
+
+def govner(*args: str, debug_env: bool = False, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "HYDRA_FULL_ERROR"}
+    env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    if debug_env:
+        env["HYDRA_FULL_ERROR"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "govner.cli.main", *args],
+        capture_output=True, text=True, cwd=cwd, env=env, timeout=300,
+    )  # fmt: skip
+
+
+def fails_cleanly(proc: subprocess.CompletedProcess, *phrases: str) -> str:
+    """The stderr of a command that failed as a user should see it fail."""
+    assert proc.returncode == 1, f"exit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+    assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    for phrase in phrases:
+        assert phrase in proc.stderr, f"{phrase!r} not in:\n{proc.stderr[-3000:]}"
+    return proc.stderr
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory) -> Path:
+    return untrained_model_dir(tmp_path_factory.mktemp("model"))
+
+
+def test_project_errors_are_one_type():
+    from govner.data.labelstudio_format import ExportFormatError
+    from govner.data.validation import DataValidationError
+    from govner.labelstudio.connection import LabelStudioSetupError
+    from govner.labelstudio.ml_backend import LabelingConfigError
+    from govner.records.gold import GoldRecordError
+
+    for error in (ExportFormatError, DataValidationError, GoldRecordError, LabelStudioSetupError, LabelingConfigError):
+        assert issubclass(error, GovnerError), error
+
+
+def test_missing_input_is_a_message_not_a_traceback(model_dir, tmp_path):
+    proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o.jsonl'}")
+    fails_cleanly(proc, "missing.jsonl: no input file found")
+
+
+def test_debug_and_hydra_full_error_show_the_stack(model_dir, tmp_path):
+    args = ("predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o.jsonl'}")
+    for proc in (govner("--debug", *args), govner(*args, debug_env=True)):
+        assert proc.returncode == 1
+        assert "Traceback" in proc.stderr and "missing.jsonl: no input file found" in proc.stderr
+
+
+def test_unwritable_output_names_the_path(model_dir, tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("全年地区生产总值717.11亿元。", encoding="utf-8")
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    proc = govner("predict", f"model_dir={model_dir}", f"input={report}", f"output={taken}")
+    fails_cleanly(proc, str(taken))
+
+
+def test_an_unknown_option_lists_the_allowed_values(model_dir, tmp_path):
+    proc = govner("predict", f"model_dir={model_dir}", "input=x.txt", "decoding=vitrebi")
+    fails_cleanly(proc, "vitrebi", "argmax, viterbi")
+
+
+def test_an_unquoted_chinese_path_says_how_to_quote_it(model_dir, tmp_path):
+    report = tmp_path / "报告.txt"
+    proc = govner("predict", f"model_dir={model_dir}", f"input={report}", f"output={tmp_path / 'o.jsonl'}")
+    fails_cleanly(proc, f"input=\"'{report}'\"")
+
+
+def test_the_same_override_twice_is_used_once_and_said_so(model_dir, tmp_path):
+    proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", "input=missing.jsonl")
+    fails_cleanly(proc, "input=missing.jsonl is given twice; used once", "missing.jsonl: no input file found")
+    proc = govner("predict", f"model_dir={model_dir}", "input=a.txt", "input=b.txt")
+    fails_cleanly(proc, "input is given twice, as 'a.txt' and 'b.txt'")
+
+
+def test_a_bad_export_file_is_a_message_in_an_argparse_command(tmp_path):
+    bad = tmp_path / "broken.json"
+    bad.write_text('[{"data": {"text": "x"}', encoding="utf-8")
+    fails_cleanly(govner("check-annotations", str(bad), "--no-readme"), "broken.json: invalid JSON at line 1")
+
+
+def test_a_validation_error_in_training_is_a_message(tmp_path):
+    data = write_json(tmp_path / "export.json", {"tasks": []})
+    proc = govner("train", f"data.path={data}", f"hydra.run.dir={tmp_path / 'run'}", "model=tiny", "trainer=smoke")
+    fails_cleanly(proc, "export.json: expected a list of tasks, got an object")
+
+
+# -- model directories -------------------------------------------------------------------------
+
+
+def broken_copy(model_dir: Path, tmp_path: Path, name: str) -> Path:
+    copy = tmp_path / name
+    shutil.copytree(model_dir, copy)
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("damage", "phrase"),
+    [
+        (lambda d: (d / "model.safetensors").unlink(), "model.safetensors"),
+        (lambda d: (d / "model.safetensors").write_bytes(b"\0" * 100), "model.safetensors"),
+        (lambda d: (d / "govner.json").write_text("{", encoding="utf-8"), "govner.json"),
+        (lambda d: (d / "config.json").unlink(), "config.json"),
+        (lambda d: (d / "label_map.json").write_text("[]", encoding="utf-8"), "label_map.json"),
+        (lambda d: (d / "tokenizer.json").unlink(), "tokenizer"),
+    ],
+    ids=["no-weights", "damaged-weights", "damaged-settings", "no-config", "damaged-label-map", "no-tokenizer"],
+)
+def test_a_damaged_model_directory_names_the_directory_and_the_file(model_dir, tmp_path, damage, phrase):
+    from govner.inference.predictor import Predictor
+
+    broken = broken_copy(model_dir, tmp_path, "broken-model")
+    damage(broken)
+    with pytest.raises(GovnerError) as caught:
+        Predictor.from_dir(broken)
+    message = str(caught.value)
+    assert str(broken) in message and phrase in message and "model_dir=" in message, message
+
+
+def test_a_missing_model_directory_is_a_message(tmp_path):
+    proc = govner("predict", f"model_dir={tmp_path / 'nope'}", "input=x.txt")
+    fails_cleanly(proc, str(tmp_path / "nope"), "govner train")
