@@ -25,7 +25,7 @@ from govner.inference.cpu import quantize_int8, set_threads
 from govner.inference.decoding import DECODERS, allowed_transitions, decode
 from govner.inference.onnx_model import OnnxTokenClassifier
 from govner.model.lac_tagger import crf_scores
-from govner.model.model_dir import ModelDir
+from govner.model.model_dir import HF_CONFIG_FILE, WEIGHTS_FILE, ModelDir
 
 RUNTIMES = ("torch", "onnx")
 
@@ -95,7 +95,7 @@ class Predictor:
         ``quantize``: int8 dynamic quantization of the Linear layers; ``num_threads``: threads
         for this process (``None``: one per core); ``runtime``: ``torch``, or ``onnx`` for ONNX
         Runtime on a copy exported once into the model directory."""
-        model_dir = ModelDir(model_dir)
+        model_dir = ModelDir(model_dir).require_model_files()
         settings = vars(model_dir.settings()) | {k: v for k, v in overrides.items() if v is not None}
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
@@ -103,11 +103,13 @@ class Predictor:
         if runtime == "onnx":
             model = OnnxTokenClassifier.from_dir(model_dir.path, quantize=quantize, num_threads=threads)
         else:
-            model = AutoModelForTokenClassification.from_pretrained(model_dir.path)
+            with model_dir.reading(f"the weights ({WEIGHTS_FILE} with {HF_CONFIG_FILE})"):
+                model = AutoModelForTokenClassification.from_pretrained(model_dir.path)
             if quantize:
                 model = quantize_int8(model)
         model_dir.check_tags({int(k): v for k, v in model.config.id2label.items()})
-        tokenizer = AutoTokenizer.from_pretrained(model_dir.path)
+        with model_dir.reading("the tokenizer (tokenizer.json, tokenizer_config.json)"):
+            tokenizer = AutoTokenizer.from_pretrained(model_dir.path)
         return cls(model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings["decoding"])
 
     @property
