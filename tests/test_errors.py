@@ -139,3 +139,33 @@ def test_a_damaged_model_directory_names_the_directory_and_the_file(model_dir, t
 def test_a_missing_model_directory_is_a_message(tmp_path):
     proc = govner("predict", f"model_dir={tmp_path / 'nope'}", "input=x.txt")
     fails_cleanly(proc, str(tmp_path / "nope"), "govner train")
+
+
+# -- Label Studio ------------------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # free, and nothing listens once the socket is closed
+
+
+@pytest.mark.parametrize(
+    ("url", "phrases"),
+    [
+        (f"http://127.0.0.1:{closed_port()}", ("cannot reach Label Studio at http://127.0.0.1:", "label-studio start")),
+        ("localhost:8080", ("LABEL_STUDIO_URL='localhost:8080' has no scheme", "http://localhost:8080")),
+    ],
+    ids=["closed-port", "no-scheme"],
+)
+def test_label_studio_setup_problems_say_what_to_do(monkeypatch, url, phrases):
+    from govner.labelstudio.connection import LabelStudioSetupError, connect
+
+    monkeypatch.setenv("LABEL_STUDIO_URL", url)
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", "0123456789abcdef")
+    with pytest.raises(LabelStudioSetupError) as caught:
+        connect()
+    for phrase in phrases:
+        assert phrase in str(caught.value), str(caught.value)

@@ -250,3 +250,11 @@ def test_push_needs_the_server_in_the_environment(corpus):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LABEL_STUDIO_")}
     proc = script("ls_push.py", f"input={corpus}", "model_dir=null", env=env)
     assert proc.returncode != 0 and "LABEL_STUDIO_URL" in proc.stderr
+
+
+def test_a_wrong_api_key_names_the_variable_not_a_raw_401(labelstudio_server, corpus):
+    env = labelstudio_server.env() | {"LABEL_STUDIO_API_KEY": "not-the-token"}
+    proc = script("ls_push.py", f"input={corpus}", "model_dir=null", env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert "LABEL_STUDIO_API_KEY" in proc.stderr and "refused the token" in proc.stderr, proc.stderr[-3000:]
+    assert "headers" not in proc.stderr  # no raw dump of the HTTP response
