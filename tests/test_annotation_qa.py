@@ -2,6 +2,7 @@ from conftest import export_tasks, write_json
 
 from govner.data.annotation_qa import check_annotations, read_accepted, statistics
 from govner.data.labelstudio_format import read_export
+from govner.errors import GovnerError
 from govner.labels import ENTITY_LABELS
 
 
@@ -91,7 +92,7 @@ def test_accepted_file_format(tmp_path):
     path.write_text("label_conflict\t*\t万\n", encoding="utf-8")
     import pytest
 
-    with pytest.raises(ValueError, match="accepted.tsv:1: expected 4"):
+    with pytest.raises(GovnerError, match="accepted.tsv:1: expected 4"):
         read_accepted(path)
 
 

@@ -58,13 +58,20 @@ def test_missing_input_is_a_message_not_a_traceback(model_dir, tmp_path):
     fails_cleanly(proc, "missing.jsonl: no input file found")
 
 
-def test_debug_and_hydra_full_error_show_the_stack(model_dir, tmp_path):
-    args = ("predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o.jsonl'}")
-    for proc in (govner("--debug", *args), govner(*args, debug_env=True)):
-        assert proc.returncode == 1
-        assert "Traceback" in proc.stderr and "missing.jsonl: no input file found" in proc.stderr
+def test_debug_shows_the_stack(model_dir, tmp_path):
+    proc = govner("--debug", "predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o'}")
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr and "missing.jsonl: no input file found" in proc.stderr
 
 
+@pytest.mark.slow
+def test_hydra_full_error_shows_the_stack(model_dir, tmp_path):
+    proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o'}", debug_env=True)
+    assert proc.returncode == 1
+    assert "Traceback" in proc.stderr and "missing.jsonl: no input file found" in proc.stderr
+
+
+@pytest.mark.slow
 def test_unwritable_output_names_the_path(model_dir, tmp_path):
     report = tmp_path / "report.txt"
     report.write_text("全年地区生产总值717.11亿元。", encoding="utf-8")
@@ -74,9 +81,18 @@ def test_unwritable_output_names_the_path(model_dir, tmp_path):
     fails_cleanly(proc, str(taken))
 
 
+@pytest.mark.slow
 def test_an_unknown_option_lists_the_allowed_values(model_dir, tmp_path):
     proc = govner("predict", f"model_dir={model_dir}", "input=x.txt", "decoding=vitrebi")
     fails_cleanly(proc, "vitrebi", "argmax, viterbi")
+
+
+@pytest.mark.slow
+def test_a_required_option_left_out_is_named(model_dir, tmp_path):
+    report = tmp_path / "report.txt"
+    report.write_text("全年地区生产总值717.11亿元。", encoding="utf-8")
+    proc = govner("predict", f"model_dir={model_dir}", f"input={report}")
+    fails_cleanly(proc, "output has no value: give it on the command line (output=...)")
 
 
 def test_an_unquoted_chinese_path_says_how_to_quote_it(model_dir, tmp_path):
@@ -86,18 +102,30 @@ def test_an_unquoted_chinese_path_says_how_to_quote_it(model_dir, tmp_path):
 
 
 def test_the_same_override_twice_is_used_once_and_said_so(model_dir, tmp_path):
-    proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", "input=missing.jsonl")
+    proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", "input=missing.jsonl", "output=o.jsonl")
     fails_cleanly(proc, "input=missing.jsonl is given twice; used once", "missing.jsonl: no input file found")
-    proc = govner("predict", f"model_dir={model_dir}", "input=a.txt", "input=b.txt")
-    fails_cleanly(proc, "input is given twice, as 'a.txt' and 'b.txt'")
 
 
-def test_a_bad_export_file_is_a_message_in_an_argparse_command(tmp_path):
+def test_overrides_are_checked_before_hydra_reads_them(capsys):
+    from govner.cli.boundary import check_overrides
+
+    check_overrides(["input=a.txt", "--cfg", "job", "-m", "trainer.learning_rate=1e-3,3e-4", "data.path='报告.txt'"])
+    with pytest.raises(GovnerError, match="input is given twice, as 'a.txt' and 'b.txt': give it once"):
+        check_overrides(["input=a.txt", "input=b.txt"])
+    with pytest.raises(GovnerError, match="cannot read the override 'input=a b]'"):
+        check_overrides(["input=a b]"])
+
+
+def test_argparse_commands_fail_cleanly_too(tmp_path):
+    fails_cleanly(govner("check-annotations", str(tmp_path / "nope.json")), "nope.json: no such export file")
     bad = tmp_path / "broken.json"
     bad.write_text('[{"data": {"text": "x"}', encoding="utf-8")
-    fails_cleanly(govner("check-annotations", str(bad), "--no-readme"), "broken.json: invalid JSON at line 1")
+    proc = govner("check-annotations", str(bad), "--no-readme")  # its report goes to stdout
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert f"ERROR {bad}: unreadable: invalid JSON at line 1" in proc.stdout
 
 
+@pytest.mark.slow
 def test_a_validation_error_in_training_is_a_message(tmp_path):
     data = write_json(tmp_path / "export.json", {"tasks": []})
     proc = govner("train", f"data.path={data}", f"hydra.run.dir={tmp_path / 'run'}", "model=tiny", "trainer=smoke")

@@ -5,6 +5,7 @@ import pytest
 from govner.data.labelstudio_format import ExportFormatError, RawAnnotation, RawTask, parse_export, read_export
 from govner.data.spans import Span
 from govner.data.validation import DataValidationError, resolve_policy, validate_tasks
+from govner.errors import GovnerError
 from govner.labels import ENTITY_LABELS
 
 
@@ -150,9 +151,9 @@ def test_missing_source_falls_back_to_file_name_with_a_note():
 
 
 def test_policy_values_are_checked():
-    with pytest.raises(ValueError, match="unknown validation problem kind 'typo'"):
+    with pytest.raises(GovnerError, match="unknown validation problem kind 'typo'"):
         resolve_policy({"typo": "skip"})
-    with pytest.raises(ValueError, match="multiple_annotations must be one of"):
+    with pytest.raises(GovnerError, match="multiple_annotations must be one of"):
         resolve_policy({"multiple_annotations": "skip"})
 
 

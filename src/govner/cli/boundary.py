@@ -1,6 +1,6 @@
 """The command boundary: what every entry point does with an expected problem. A
 :class:`~govner.errors.GovnerError` or an ``OSError`` (a missing input, an unwritable output) is
-printed as one message on stderr and the command exits with status 1, with no stack trace;
+(or a required option left out) is printed as one message on stderr and the command exits with status 1, with no stack trace;
 ``--debug`` (``govner --debug <command>``) or ``HYDRA_FULL_ERROR=1`` lets it through with its
 stack. Hydra commands are declared with :func:`hydra_command`, which also checks the command
 line's overrides before Hydra parses them."""
@@ -16,6 +16,7 @@ from contextlib import contextmanager
 import hydra
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.errors import OverrideParseException
+from omegaconf.errors import MissingMandatoryValue
 
 from govner.errors import GovnerError
 from govner.paths import CONFIG_DIR
@@ -33,6 +34,8 @@ def message(err: BaseException) -> str:
     what went wrong."""
     if isinstance(err, OSError) and err.filename is not None and err.strerror:
         return f"{err.filename}: {err.strerror}"
+    if isinstance(err, MissingMandatoryValue):  # a ``???`` in the config, not given
+        return f"{err.full_key} has no value: give it on the command line ({err.full_key}=...)"
     return str(err) or type(err).__name__
 
 
@@ -41,7 +44,7 @@ def user_errors() -> Iterator[None]:
     """Turn an expected problem into its message on stderr and exit status 1 (unless debugging)."""
     try:
         yield
-    except (GovnerError, OSError) as err:
+    except (GovnerError, OSError, MissingMandatoryValue) as err:
         if debugging():
             raise
         print(f"error: {message(err)}", file=sys.stderr)

@@ -11,6 +11,7 @@ from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks, batch_predictor
 from govner.cli.config import register_configs
 from govner.data.dataset import describe_data, load_documents
+from govner.errors import GovnerError
 from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents, whole_report_documents
 from govner.evaluation.metrics import format_table
 from govner.model.model_dir import DATA_REPORT_FILE, ModelDir
@@ -38,7 +39,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
         docs, report = split_documents(model_dir.path, cfg.split, annotation_tasks)
         what = f"{cfg.split} split of {describe_data(model_dir.train_config().data)}"
     if not docs:
-        raise ValueError(f"nothing to evaluate in {what}")
+        raise GovnerError(f"nothing to evaluate in {what}")
     out = Path(cfg.output_dir)
     result = evaluate_documents(predictor, docs, labels)
     result.write(out)

@@ -13,6 +13,7 @@ from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks, optional_str
 from govner.cli.config import register_configs
 from govner.data.dataset import load_documents
+from govner.errors import GovnerError
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
 from govner.records.evaluation import (
@@ -37,7 +38,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
     for problem in problems:
         log.warning("left out: %s", problem)
     if not sentences:
-        raise ValueError(f"{cfg.gold}: no valid gold sentence to evaluate")
+        raise GovnerError(f"{cfg.gold}: no valid gold sentence to evaluate")
     results = {"linker_on_gold_spans": score_records(sentences, linker_on_gold_spans(sentences), cfg.rel_tol)}
     if cfg.model_dir:
         predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=optional_str(cfg.decoding))

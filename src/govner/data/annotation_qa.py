@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from govner.data.labelstudio_format import RawTask
 from govner.data.spans import Document, Span
 from govner.data.validation import DataValidationError, Problem, validate_tasks
+from govner.errors import GovnerError
 
 # Punctuation a span may not start or end with (schema), unless its partner is inside the span.
 PUNCTUATION = set("，。、；：“”‘’（）《》()！？,.;:!?「」【】[]—…·")
@@ -293,6 +294,6 @@ def read_accepted(path) -> dict[tuple[str, str, str], str]:
             continue
         parts = line.split("\t")
         if len(parts) != 4 or not parts[3].strip():
-            raise ValueError(f"{path}:{lineno}: expected 4 tab-separated fields (check, task id, surface, reason)")
+            raise GovnerError(f"{path}:{lineno}: expected 4 tab-separated fields (check, task id, surface, reason)")
         accepted[parts[0], parts[1], parts[2]] = parts[3]
     return accepted

@@ -92,9 +92,9 @@ def resolve_policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
     policy = dict(DEFAULT_POLICY)
     for kind, action in (overrides or {}).items():
         if kind not in policy:
-            raise ValueError(f"unknown validation problem kind {kind!r}; known: {', '.join(policy)}")
+            raise GovnerError(f"unknown validation problem kind {kind!r}; known: {', '.join(policy)}")
         if action not in _ALLOWED.get(kind, {"error", "skip"}):
-            raise ValueError(
+            raise GovnerError(
                 f"policy for {kind} must be one of {sorted(_ALLOWED.get(kind, {'error', 'skip'}))}, got {action!r}"
             )
         policy[kind] = action

@@ -21,6 +21,7 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 
 from govner.data.iob import tags_to_spans
 from govner.data.segmentation import Segment, segment
+from govner.errors import GovnerError
 from govner.inference.cpu import quantize_int8, set_threads
 from govner.inference.decoding import DECODERS, allowed_transitions, decode
 from govner.inference.onnx_model import OnnxTokenClassifier
@@ -62,7 +63,7 @@ class Predictor:
         if decoding not in DECODERS:
             raise ValueError(f"decoding must be one of {DECODERS}, got {decoding!r}")
         if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+            raise GovnerError(f"batch_size must be at least 1, got {batch_size}")
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_chars = max_chars

@@ -76,7 +76,7 @@ def load_gold_records(
     with ``"skip"`` a sentence with problems is left out and its problems returned.
     """
     if on_invalid not in ("error", "skip"):
-        raise ValueError(f"on_invalid must be 'error' or 'skip', got {on_invalid!r}")
+        raise GovnerError(f"on_invalid must be 'error' or 'skip', got {on_invalid!r}")
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such gold records file")
@@ -87,7 +87,7 @@ def load_gold_records(
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not UTF-8 ({err})") from err
+        raise GovnerError(f"{path}: not UTF-8 ({err})") from err
     for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
