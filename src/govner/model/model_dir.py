@@ -41,7 +41,8 @@ ONNX_DIR = "onnx"
 EVALUATED_SPLITS = ("dev", "test")  # splits whose exact documents are kept
 WEIGHTS_FILES = (WEIGHTS_FILE, "pytorch_model.bin")  # either holds the weights
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt")  # any of them: a tokenizer
-REMEDY = "retrain it (govner train run_name=NAME writes models/NAME) or set model_dir= to another model directory"
+TRAIN = "govner train run_name=NAME writes models/NAME"
+REMEDY = f"retrain it ({TRAIN}) or set model_dir= to another model directory"
 
 
 class ModelDirError(GovnerError):
@@ -84,7 +85,7 @@ class ModelDir:
     def require(self) -> ModelDir:
         """``self``; raises when the directory was not written by govner's training."""
         if not self.path.is_dir():
-            raise ModelDirError(f"{self.path}: no such model directory; train one (govner train) or {REMEDY}")
+            raise ModelDirError(f"{self.path}: no such model directory; train one ({TRAIN}) or set model_dir= to an existing one")
         if not self.file(SETTINGS_FILE).exists():
             raise ModelDirError(f"{self.path}: not a govner model directory (no {SETTINGS_FILE}); {REMEDY}")
         return self
