@@ -101,6 +101,7 @@ def test_an_unquoted_chinese_path_says_how_to_quote_it(model_dir, tmp_path):
     fails_cleanly(proc, f"input=\"'{report}'\"")
 
 
+@pytest.mark.slow
 def test_the_same_override_twice_is_used_once_and_said_so(model_dir, tmp_path):
     proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", "input=missing.jsonl", "output=o.jsonl")
     fails_cleanly(proc, "input=missing.jsonl is given twice; used once", "missing.jsonl: no input file found")
@@ -110,6 +111,8 @@ def test_overrides_are_checked_before_hydra_reads_them(capsys):
     from govner.cli.boundary import check_overrides
 
     check_overrides(["input=a.txt", "--cfg", "job", "-m", "trainer.learning_rate=1e-3,3e-4", "data.path='报告.txt'"])
+    check_overrides(["input=a.txt", "input=a.txt"])
+    assert "note: input=a.txt is given twice; used once" in capsys.readouterr().err
     with pytest.raises(GovnerError, match="input is given twice, as 'a.txt' and 'b.txt': give it once"):
         check_overrides(["input=a.txt", "input=b.txt"])
     with pytest.raises(GovnerError, match="cannot read the override 'input=a b]'"):
