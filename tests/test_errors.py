@@ -135,6 +135,14 @@ def test_a_validation_error_in_training_is_a_message(tmp_path):
     fails_cleanly(proc, "export.json: expected a list of tasks, got an object")
 
 
+@pytest.mark.slow
+def test_training_on_tasks_with_the_text_under_another_field_says_so(tmp_path):
+    tasks = [{"id": i, "data": {"report": f"第{i}句增长3%。", "source": f"r{i}.txt"}, "annotations": []} for i in range(4)]
+    data = write_json(tmp_path / "export.json", tasks)
+    proc = govner("train", f"data.path={data}", f"hydra.run.dir={tmp_path / 'run'}", "model=tiny", "trainer=smoke")
+    fails_cleanly(proc, "4 tasks read, 0 used", "no text in data.text; the task has fields report")
+
+
 # -- model directories -------------------------------------------------------------------------
 
 

@@ -96,9 +96,11 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
         data.report.write(model_dir / DATA_REPORT_FILE)
     for split in ("train", "dev"):
         if not data.documents[split]:
+            skipped = data.report.skipped
             raise GovnerError(
                 f"the {split} split is empty: {len(data.sources('train'))} report(s) in total; "
-                "training needs at least one report for train and one for dev (data.split.*)"
+                "training needs at least one report for train and one for dev (data.split.*). "
+                f"The data: {data.report.summary()}" + (f"; the first skipped: {skipped[0]}" if skipped else "")
             )
 
     model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
