@@ -1,8 +1,8 @@
 """The command boundary: what every entry point does with an expected problem. A
-:class:`~govner.errors.GovnerError` or an ``OSError`` (a missing input, an unwritable output) is
-(or a required option left out) is printed as one message on stderr and the command exits with status 1, with no stack trace;
-``--debug`` (``govner --debug <command>``) or ``HYDRA_FULL_ERROR=1`` lets it through with its
-stack. Hydra commands are declared with :func:`hydra_command`, which also checks the command
+:class:`~govner.errors.GovnerError`, an ``OSError`` (a missing input, an unwritable output) or a
+required option left out is printed as one message on stderr and the command exits with status 1,
+with no stack trace; ``--debug`` (``govner --debug <command>``) or ``HYDRA_FULL_ERROR=1`` lets it
+through with its stack. Hydra commands are declared with :func:`hydra_command`, which also checks the command
 line's overrides before Hydra parses them."""
 
 from __future__ import annotations

@@ -37,10 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "summarize-runs": ("summarize_runs", "tabulate the metrics of several model directories"),
     "bench-inference": ("bench_inference", "inference throughput benchmark (configs/bench_inference.yaml)"),
     "bench-train": ("bench_train", "training throughput benchmark"),
-    "crf-baseline": (
-        "crf_baseline",
-        "the feature CRF baseline, evaluated as train evaluates (configs/crf_baseline.yaml)",
-    ),
+    "crf-baseline": ("crf_baseline", "the feature CRF baseline, evaluated as train evaluates (configs/crf_baseline.yaml)"),
     "ablation": ("ablation", "the model-quality ablation behind docs/results.md"),
 }
 
