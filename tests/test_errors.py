@@ -66,7 +66,9 @@ def test_debug_shows_the_stack(model_dir, tmp_path):
 
 @pytest.mark.slow
 def test_hydra_full_error_shows_the_stack(model_dir, tmp_path):
-    proc = govner("predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o'}", debug_env=True)
+    proc = govner(
+        "predict", f"model_dir={model_dir}", "input=missing.jsonl", f"output={tmp_path / 'o'}", debug_env=True
+    )
     assert proc.returncode == 1
     assert "Traceback" in proc.stderr and "missing.jsonl: no input file found" in proc.stderr
 
@@ -137,7 +139,9 @@ def test_a_validation_error_in_training_is_a_message(tmp_path):
 
 @pytest.mark.slow
 def test_training_on_tasks_with_the_text_under_another_field_says_so(tmp_path):
-    tasks = [{"id": i, "data": {"report": f"第{i}句增长3%。", "source": f"r{i}.txt"}, "annotations": []} for i in range(4)]
+    tasks = [
+        {"id": i, "data": {"report": f"第{i}句增长3%。", "source": f"r{i}.txt"}, "annotations": []} for i in range(4)
+    ]
     data = write_json(tmp_path / "export.json", tasks)
     proc = govner("train", f"data.path={data}", f"hydra.run.dir={tmp_path / 'run'}", "model=tiny", "trainer=smoke")
     fails_cleanly(proc, "4 tasks read, 0 used", "no text in data.text; the task has fields report")
