@@ -2,6 +2,7 @@ from conftest import export_tasks, write_json
 
 from govner.data.annotation_qa import check_annotations, read_accepted, statistics
 from govner.data.labelstudio_format import read_export
+from govner.errors import GovnerError
 from govner.labels import ENTITY_LABELS
 
 
@@ -91,7 +92,7 @@ def test_accepted_file_format(tmp_path):
     path.write_text("label_conflict\t*\t万\n", encoding="utf-8")
     import pytest
 
-    with pytest.raises(ValueError, match="accepted.tsv:1: expected 4"):
+    with pytest.raises(GovnerError, match="accepted.tsv:1: expected 4"):
         read_accepted(path)
 
 
@@ -135,3 +136,44 @@ def test_touching_same_label_spans_are_flagged_with_the_task(tmp_path):
     assert all(origin.endswith(f"task {task}") for task, _, origin in touching)
     message = next(str(f) for f in report.warnings if f.surface == "470")
     assert "QUANTITY '4' and QUANTITY '70' touch" in message
+
+# -- govner check-annotations on any path (issue 15) -------------------------------------------
+
+
+def run_check(capsys, *argv):
+    from govner.cli.check_annotations import check
+
+    status = check([*map(str, argv), "--no-readme"])
+    return status, capsys.readouterr().out
+
+
+def test_check_lists_what_it_skipped_and_fails_a_file_with_nothing_usable(tmp_path, capsys):
+    tasks = export_tasks([("增长[[3.0|QUANTITY]][[%|UNIT]]。", "a"), ("增长[[4.0|QUANTITY]][[%|UNIT]]。", "a")])
+    tasks[0]["annotations"][0]["was_cancelled"] = True
+    tasks[1]["data"] = {"report": tasks[1]["data"]["text"], "source": "report_a.txt"}
+    path = write_json(tmp_path / "useless.json", tasks)
+    status, out = run_check(capsys, path)
+    assert status == 1
+    assert "SKIPPED useless.json" not in out  # the file is named as given, with its task
+    assert f"SKIPPED {path}, task 1: cancelled_annotation: all 1 annotation(s) were cancelled" in out
+    assert f"SKIPPED {path}, task 2: no_text: no text in data.text; the task has fields report" in out
+    assert f"ERROR {path}: nothing_usable: none of its 2 task(s) is usable (1 cancelled_annotation, 1 no_text)" in out
+
+
+def test_check_of_another_path_applies_no_accepted_warning_and_reports_none_stale(tmp_path, capsys):
+    path = write_json(
+        tmp_path / "new.json", export_tasks([("全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]。", "a")])
+    )
+    status, out = run_check(capsys, path)
+    assert status == 0 and "STALE" not in out
+    assert "qa_accepted.tsv applies to annotations/ only" in out
+
+
+def test_check_reports_every_bad_file_of_a_directory(tmp_path, capsys):
+    (tmp_path / "a.json").write_text("[{", encoding="utf-8")
+    write_json(tmp_path / "b.json", export_tasks([("增长[[3.0|PERSON]]", "a")]))
+    write_json(tmp_path / "c.json", export_tasks([("增长[[3.0|QUANTITY]][[%|UNIT]]。", "b")], start_id=9))
+    status, out = run_check(capsys, tmp_path)
+    assert status == 1
+    assert f"ERROR {tmp_path / 'a.json'}: unreadable: invalid JSON" in out
+    assert f"ERROR {tmp_path / 'b.json'}, task 1: unknown_label" in out

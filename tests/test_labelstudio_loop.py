@@ -304,3 +304,10 @@ def test_a_project_pushed_with_data_source_is_migrated_on_the_next_push(labelstu
     (doc,), _ = validate_tasks(export_project(client, old.id).tasks(), LABELS)
     assert doc.source == "x/y.txt" and [(s.start, s.end, s.label) for s in doc.spans] == [(2, 8, "INDICATOR")]
     assert ensure_project(client, "govner before report", config, LABELS, "<p>the guide</p>").id == old.id
+
+def test_a_wrong_api_key_names_the_variable_not_a_raw_401(labelstudio_server, corpus):
+    env = labelstudio_server.env() | {"LABEL_STUDIO_API_KEY": "not-the-token"}
+    proc = script("ls_push.py", f"input={corpus}", "model_dir=null", env=env)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr[-3000:]
+    assert "LABEL_STUDIO_API_KEY" in proc.stderr and "refused the token" in proc.stderr, proc.stderr[-3000:]
+    assert "headers" not in proc.stderr  # no raw dump of the HTTP response

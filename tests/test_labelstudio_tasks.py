@@ -13,6 +13,7 @@ from govner.data.dataset import load_documents
 from govner.data.labelstudio_format import parse_export
 from govner.data.offsets import Utf16Offsets
 from govner.data.validation import validate_tasks
+from govner.errors import GovnerError
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction, Entity
 from govner.labelstudio.connection import LabelStudioSetupError
@@ -65,7 +66,7 @@ def test_labeling_instructions_name_every_label_its_hotkey_and_the_guide():
     ],
 )
 def test_labeling_config_rejects_a_style_that_does_not_fit_the_labels(style, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(GovnerError, match=message):
         labeling_config(list(SCHEMA.labels), style)
 
 

@@ -7,6 +7,7 @@ from conftest import ROOT, export_tasks, write_json
 from markup import parse_markup
 
 from govner.data.spans import Document, Span
+from govner.errors import GovnerError
 from govner.records.evaluation import (
     ComparedRecord,
     linker_on_gold_spans,
@@ -218,7 +219,7 @@ def test_script_writes_metrics_and_errors(tmp_path):
 def test_a_gold_file_that_is_not_utf8_is_named(tmp_path, documents):
     path = tmp_path / "gold.jsonl"
     path.write_bytes(b'{"task_id": 1, "text": "\xff"}\n')
-    with pytest.raises(ValueError, match=r"gold.jsonl: not UTF-8"):
+    with pytest.raises(GovnerError, match=r"gold.jsonl: not UTF-8"):
         load_gold_records(path, documents)
 
 

@@ -11,6 +11,7 @@ from conftest import export_tasks, write_json
 from omegaconf import OmegaConf
 
 from govner.data.dataset import prepare_data
+from govner.errors import GovnerError
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS, iob2_tags
 from govner.model.tokenization import build_vocab, char_tokenizer
@@ -87,7 +88,7 @@ def test_sentences_without_entities_are_capped(tmp_path):
 
 
 def test_bad_threshold_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="threshold"):
+    with pytest.raises(GovnerError, match="threshold"):
         make_silver(teacher(), corpus(tmp_path / "c"), frozenset(), 1.5, 10, 100, 0, "t")
 
 
@@ -116,7 +117,7 @@ def test_silver_from_a_held_out_report_is_refused(tmp_path):
     tasks, report = make_silver(teacher(), corpus(tmp_path / "corpus"), frozenset(), 0.99, 10, 100, 0, "t")
     tasks[0]["data"]["report"] = held_out
     silver = write_silver(tasks, report, tmp_path / "silver")
-    with pytest.raises(ValueError, match=f"dev/test report.*{held_out}"):
+    with pytest.raises(GovnerError, match=f"dev/test report.*{held_out}"):
         prepare_data(data_cfg(gold, silver), LABELS)
 
 

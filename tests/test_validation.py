@@ -2,9 +2,10 @@ import copy
 
 import pytest
 
-from govner.data.labelstudio_format import RawAnnotation, RawTask
+from govner.data.labelstudio_format import ExportFormatError, RawAnnotation, RawTask, parse_export, read_export
 from govner.data.spans import Span
 from govner.data.validation import DataValidationError, resolve_policy, validate_tasks
+from govner.errors import GovnerError
 from govner.labels import ENTITY_LABELS
 
 
@@ -34,7 +35,6 @@ def test_valid_task_becomes_document():
     [
         ([region(0, 2, "增长", "PERSON")], "unknown_label", "PERSON"),
         ([region(4, 40, "x")], "offsets_out_of_range", "outside the text"),
-        ([region(3, 2, "x")], "offsets_out_of_range", "[3, 2)"),
         ([region(2, 4, "3.0")], "text_mismatch", "reads '3.' in the text but value.text is '3.0'"),
         ([region(2, 5, "3.0"), region(3, 6, ".0%", "UNIT")], "overlapping_spans", "overlaps"),
     ],
@@ -151,7 +151,62 @@ def test_missing_source_falls_back_to_file_name_with_a_note():
 
 
 def test_policy_values_are_checked():
-    with pytest.raises(ValueError, match="unknown validation problem kind 'typo'"):
+    with pytest.raises(GovnerError, match="unknown validation problem kind 'typo'"):
         resolve_policy({"typo": "skip"})
-    with pytest.raises(ValueError, match="multiple_annotations must be one of"):
+    with pytest.raises(GovnerError, match="multiple_annotations must be one of"):
         resolve_policy({"multiple_annotations": "skip"})
+
+
+# -- messages that name the right problem (issue 15) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("regions", "kind", "message"),
+    [
+        ([region(5, 2, "x")], "empty_or_reversed_span", "empty or reversed span [5, 2)"),
+        ([region(2, 2, "")], "empty_or_reversed_span", "empty or reversed span [2, 2)"),
+        (
+            [{"type": "labels", "value": {"start": 2, "end": 5, "text": "3.0", "labels": ["QUANTITY", "UNIT"]}}],
+            "multiple_labels",
+            "region [2, 5) has 2 labels ['QUANTITY', 'UNIT']",
+        ),
+        (["QUANTITY"], "malformed", "result item 0 is a string, not a region object"),
+        ([{"type": "labels", "value": "3.0"}], "malformed", "result item 0 has a value that is not an object"),
+    ],
+)
+def test_problems_are_named_for_what_they_are(regions, kind, message):
+    with pytest.raises(DataValidationError) as err:
+        validate([task("增长3.0%", regions)])
+    (problem,) = err.value.problems
+    assert (problem.origin, problem.kind) == ("export.json, task 1", kind)
+    assert message in problem.message
+
+
+def test_no_text_names_the_fields_the_task_has():
+    tasks = parse_export([{"id": 4, "data": {"report": "增长3.0%", "body": "x", "n": 3}}], "export.json")
+    _, report = validate(tasks)
+    (problem,) = report.skipped
+    assert problem.kind == "no_text"
+    assert "no text in data.text; the task has fields report, body: set data.text_field=" in problem.message
+
+
+def test_an_object_instead_of_a_list_of_tasks_is_named():
+    with pytest.raises(
+        ExportFormatError, match=r"export.json: expected a list of tasks, got an object \(keys: tasks\)"
+    ):
+        parse_export({"tasks": []}, "export.json")
+    with pytest.raises(ExportFormatError, match=r"export.json, task 7: not in Label Studio's task format"):
+        parse_export([{"id": 7, "data": {"text": "增长"}, "annotations": ["QUANTITY"]}], "export.json")
+    (one,) = parse_export({"id": 1, "data": {"text": "增长3.0%"}}, "export.json")  # one task on its own still reads
+    assert one.text == "增长3.0%"
+
+
+def test_every_bad_file_of_a_directory_is_reported_in_one_run(tmp_path):
+    (tmp_path / "a.json").write_text("[{", encoding="utf-8")
+    (tmp_path / "b.json").write_text('{"tasks": []}', encoding="utf-8")
+    (tmp_path / "c.json").write_text('[{"id": 1, "data": {"text": "增长"}}]', encoding="utf-8")
+    with pytest.raises(ExportFormatError) as err:
+        read_export(tmp_path)
+    message = str(err.value)
+    assert "2 of 3 export file(s) cannot be read" in message
+    assert "a.json: invalid JSON" in message and "b.json: expected a list of tasks" in message

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 
 from govner.bench.ablation import ROWS, Ablation, write_results
+from govner.cli.boundary import command
 from govner.paths import PROJECT_ROOT
 
 NOTES = """Test: the 16 fixed test reports (`annotations/test_reports.txt`); whole reports: the three of them
@@ -26,6 +27,7 @@ docs/performance.md). Training seconds are wall time on the machine that ran the
 other jobs; the neural rows ran with one torch thread, `OMP_NUM_THREADS=1`): compare them only as a rough cost."""
 
 
+@command
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="govner ablation", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -4,16 +4,16 @@ configs/bench_inference.yaml."""
 
 from __future__ import annotations
 
-import hydra
 from omegaconf import DictConfig, OmegaConf
 
 from govner.bench.inference import InferenceBenchmark, run_benchmark
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.boundary import hydra_command
+from govner.cli.config import register_configs
 
 register_configs()
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="bench_inference", version_base="1.3")
+@hydra_command("bench_inference")
 def main(cfg: DictConfig) -> None:
     run_benchmark(InferenceBenchmark(**OmegaConf.to_container(cfg, resolve=True)))
 

@@ -24,6 +24,7 @@ from govner.bench.training import (
     summarize,
     update_doc,
 )
+from govner.cli.boundary import command
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.paths import PROJECT_ROOT
 
@@ -36,6 +37,7 @@ def global_batch_size(overrides: list[str]) -> int:
     return int(cfg.trainer.per_device_train_batch_size)
 
 
+@command
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="govner bench-train", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

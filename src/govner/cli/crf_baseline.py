@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
 from govner.bench.crf_baseline import run_baseline
+from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.data.dataset import prepare_data
 from govner.evaluation.entities import whole_report_documents
 from govner.evaluation.metrics import format_table
@@ -33,7 +33,7 @@ def crf_baseline_job(cfg: DictConfig) -> dict:
     return metrics
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="crf_baseline", version_base="1.3")
+@hydra_command("crf_baseline")
 def main(cfg: DictConfig) -> None:
     crf_baseline_job(cfg)
 

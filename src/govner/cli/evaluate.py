@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks, batch_predictor
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.data.dataset import describe_data, load_documents
+from govner.errors import GovnerError
 from govner.evaluation.entities import EvaluationResult, evaluate_documents, split_documents, whole_report_documents
 from govner.evaluation.metrics import format_table
 from govner.inference.predictor import fragments_note
@@ -39,7 +40,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
         docs, report = split_documents(model_dir.path, cfg.split, annotation_tasks)
         what = f"{cfg.split} split of {describe_data(model_dir.train_config().data)}"
     if not docs:
-        raise ValueError(f"nothing to evaluate in {what}")
+        raise GovnerError(f"nothing to evaluate in {what}")
     out = Path(cfg.output_dir)
     result = evaluate_documents(predictor, docs, labels)
     result.write(out)
@@ -55,7 +56,7 @@ def evaluate_job(cfg: DictConfig) -> EvaluationResult:
     return result
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="evaluate", version_base="1.3")
+@hydra_command("evaluate")
 def main(cfg: DictConfig) -> None:
     evaluate_job(cfg)
 

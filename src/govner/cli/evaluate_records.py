@@ -8,14 +8,15 @@ import json
 import logging
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks, optional_str
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.data.dataset import load_documents
 from govner.data.spans import Span
 from govner.data.split import read_sources
+from govner.errors import GovnerError
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
 from govner.records.catalogue import read_mapping, score_mapping
@@ -42,7 +43,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
     for problem in problems:
         log.warning("left out: %s", problem)
     if not sentences:
-        raise ValueError(f"{cfg.gold}: no valid gold sentence to evaluate")
+        raise GovnerError(f"{cfg.gold}: no valid gold sentence to evaluate")
     results = {"linker_on_gold_spans": score_records(sentences, linker_on_gold_spans(sentences), cfg.rel_tol)}
     if cfg.model_dir:
         predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=optional_str(cfg.decoding))
@@ -86,7 +87,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
     return results
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="evaluate_records", version_base="1.3")
+@hydra_command("evaluate_records")
 def main(cfg: DictConfig) -> None:
     evaluate_records_job(cfg)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.boundary import hydra_command
+from govner.cli.config import register_configs
 from govner.data.validation import DataValidationError
 from govner.labelstudio.connection import connect
 from govner.labelstudio.pull import default_output, export_project, save_validated
@@ -36,7 +36,7 @@ def pull_job(cfg: DictConfig) -> int:
     return 0
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="ls_pull", version_base="1.3")
+@hydra_command("ls_pull")
 def main(cfg: DictConfig) -> None:
     status = pull_job(cfg)
     if status:

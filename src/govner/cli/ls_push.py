@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import sys
 
-import hydra
 from omegaconf import DictConfig
 
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.boundary import hydra_command
+from govner.cli.config import register_configs
 from govner.inference.predictor import Predictor
 from govner.labelstudio.connection import connect, ensure_project
 from govner.labelstudio.interface import labeling_config, labeling_instructions
@@ -47,7 +47,7 @@ def push_job(cfg: DictConfig) -> int:
     return 1 if failures else 0
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="ls_push", version_base="1.3")
+@hydra_command("ls_push")
 def main(cfg: DictConfig) -> None:
     status = push_job(cfg)
     if status:

@@ -2,12 +2,18 @@
 
 Hydra commands take ``key=value`` overrides (``govner train --help`` shows the config, ``--cfg job``
 the resolved one); the others take ordinary options (``govner ablation --help``). Each command is
-also ``python scripts/<module>.py`` in a checkout and ``python -m govner.cli.<module>``."""
+also ``python scripts/<module>.py`` in a checkout and ``python -m govner.cli.<module>``.
+
+A problem the user can fix ends the command with its message and exit status 1; ``--debug``
+(anywhere on the line) or ``HYDRA_FULL_ERROR=1`` shows its stack trace too."""
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+
+from govner.cli.boundary import DEBUG_ENV
 
 # command → (module in govner.cli, what it does)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -44,12 +50,15 @@ def usage() -> str:
     width = max(map(len, COMMANDS))
     lines = [__doc__.split("\n\n")[0].strip(), "", "commands:"]
     lines += [f"  {name:<{width}}  {what}" for name, (_, what) in COMMANDS.items()]
-    lines += ["", "govner <command> --help: the command's options"]
+    lines += ["", "govner <command> --help: the command's options; --debug: a stack trace with any error"]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if "--debug" in args:
+        args = [a for a in args if a != "--debug"]
+        os.environ[DEBUG_ENV] = "1"
     if not args or args[0] in ("-h", "--help", "help"):
         print(usage())
         return

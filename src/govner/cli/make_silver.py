@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import optional_str
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.inference.predictor import Predictor
 from govner.model.model_dir import ModelDir
 from govner.training.self_training import equal_steps_epochs, gold_sources, make_silver, write_silver
@@ -47,7 +47,7 @@ def silver_job(cfg: DictConfig) -> Path:
     return path
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="silver", version_base="1.3")
+@hydra_command("silver")
 def main(cfg: DictConfig) -> None:
     silver_job(cfg)
 

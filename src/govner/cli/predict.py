@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import sys
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import batch_predictor
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.inference.batch import predict_files
 from govner.inference.cpu import map_large_allocations
 from govner.model.model_dir import ModelDir
@@ -38,7 +38,7 @@ def predict_job(cfg: DictConfig) -> int:
     return 1 if summary.failures else 0
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="predict", version_base="1.3")
+@hydra_command("predict")
 def main(cfg: DictConfig) -> None:
     status = predict_job(cfg)
     if status:

@@ -7,10 +7,12 @@ import argparse
 import json
 from pathlib import Path
 
+from govner.cli.boundary import command
 from govner.data.sampling import sample_corpus, write_jsonl
 from govner.paths import PROJECT_ROOT
 
 
+@command
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="govner sample-sentences", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 
-import hydra
 import uvicorn
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import optional_str
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.inference.predictor import Predictor
 from govner.labelstudio.ml_backend import LabelingTarget, create_app
 from govner.model.model_dir import ModelDir
@@ -29,7 +29,7 @@ def serve_job(cfg: DictConfig) -> None:
     uvicorn.run(create_app(predictor, version, default), host=cfg.host, port=cfg.port, log_level=cfg.log_level)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="serve", version_base="1.3")
+@hydra_command("serve")
 def main(cfg: DictConfig) -> None:
     serve_job(cfg)
 

@@ -8,9 +8,11 @@ import argparse
 import json
 from pathlib import Path
 
+from govner.cli.boundary import command
 from govner.labels import ENTITY_LABELS
 
 
+@command
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="govner summarize-runs", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

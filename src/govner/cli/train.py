@@ -3,11 +3,11 @@ its model directory; ``-m`` sweeps. Runs unchanged under ``torchrun`` / ``accele
 
 from __future__ import annotations
 
-import hydra
 from omegaconf import DictConfig
 
+from govner.cli.boundary import hydra_command
 from govner.cli.common import annotation_tasks
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.config import register_configs
 from govner.training.trainer import train
 
 register_configs()
@@ -21,7 +21,7 @@ def train_job(cfg: DictConfig) -> dict:
     return train(cfg, (lambda: annotation_tasks(cfg.data)) if from_project else None)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="train", version_base="1.3")
+@hydra_command("train")
 def main(cfg: DictConfig) -> float:
     return train_job(cfg)["dev"]["overall"]["f1"]
 

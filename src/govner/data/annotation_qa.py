@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from govner.data.labelstudio_format import RawTask
 from govner.data.spans import Document, Span, touching_same_label
 from govner.data.validation import DataValidationError, Problem, validate_tasks
+from govner.errors import GovnerError
 
 # Punctuation a span may not start or end with (schema), unless its partner is inside the span.
 PUNCTUATION = set("，。、；：“”‘’（）《》()！？,.;:!?「」【】[]—…·")
@@ -86,7 +87,24 @@ def check_annotations(tasks: list[RawTask], labels: tuple[str, ...], policy: dic
                 report.errors.append(Finding(doc.origin, "span_edge", message, doc.id, surface))
         report.warnings += _sentence_findings(doc)
     report.warnings += _surface_consistency(docs)
+    report.errors += _unusable_files(tasks, docs, validation.skipped)
     return report
+
+
+def _unusable_files(tasks: list[RawTask], docs: list[Document], skipped: list[Problem]) -> list[Finding]:
+    """An error for each file none of whose tasks is used, with what its tasks were skipped for."""
+    used = {d.origin for d in docs}
+    kinds = {p.origin: p.kind for p in skipped}
+    per_file: dict[str, list[str]] = defaultdict(list)
+    for task in tasks:
+        per_file[task.file].append(task.origin)
+    findings = []
+    for file, origins in per_file.items():
+        if used.isdisjoint(origins):
+            why = ", ".join(f"{n} {kind}" for kind, n in sorted(Counter(kinds.get(o, "?") for o in origins).items()))
+            message = f"none of its {len(origins)} task(s) is usable ({why})"
+            findings.append(Finding(file, "nothing_usable", message))
+    return findings
 
 
 def _bad_edge(surface: str) -> bool:
@@ -283,6 +301,6 @@ def read_accepted(path) -> dict[tuple[str, str, str], str]:
             continue
         parts = line.split("\t")
         if len(parts) != 4 or not parts[3].strip():
-            raise ValueError(f"{path}:{lineno}: expected 4 tab-separated fields (check, task id, surface, reason)")
+            raise GovnerError(f"{path}:{lineno}: expected 4 tab-separated fields (check, task id, surface, reason)")
         accepted[parts[0], parts[1], parts[2]] = parts[3]
     return accepted

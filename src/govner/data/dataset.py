@@ -18,6 +18,7 @@ from govner.data.labelstudio_format import REPORT_FIELD, RawTask, read_export
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
 from govner.data.validation import ValidationReport, validate_tasks
+from govner.errors import GovnerError
 from govner.paths import register_resolvers
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ def load_silver(data: DataSettings, labels: tuple[str, ...], held_out: set[str])
     leaked = sorted({d.source for d in docs} & held_out)
     if leaked:
         first = next(d for d in docs if d.source in leaked)
-        raise ValueError(
+        raise GovnerError(
             f"{data.silver_path}: silver comes from {len(leaked)} dev/test report(s), e.g. {first.origin} "
             f"from {first.source!r}; make silver with those reports excluded (scripts/make_silver.py does)"
         )

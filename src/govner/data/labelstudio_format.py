@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from govner.data.offsets import Utf16Offsets
+from govner.errors import GovnerError
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ REPORT_FIELD = "report"  # data.report names the report a task comes from
 LEGACY_REPORT_FIELD = "source"  # its name before: Label Studio's front end overwrites data.source
 
 
-class ExportFormatError(ValueError):
+class ExportFormatError(GovnerError, ValueError):
     """The file is not a Label Studio JSON / JSON_MIN export."""
 
 
@@ -49,6 +50,8 @@ class RawTask:
     annotations: list[RawAnnotation] = field(default_factory=list)
     predictions: list[RawAnnotation] = field(default_factory=list)
     legacy_source: bool = False  # the report came from data.source, not the configured field
+    text_field: str = "text"  # where the text was looked for ...
+    fields: tuple[str, ...] = ()  # ... and the data fields that hold a string (a hint when it is not there)
 
     @property
     def origin(self) -> str:
@@ -69,10 +72,22 @@ def export_files(path: str | Path) -> list[Path]:
 
 
 def read_export(path: str | Path, text_field: str = "text", source_field: str = REPORT_FIELD) -> list[RawTask]:
-    """All tasks of the export(s) at ``path``, in file order."""
+    """All tasks of the export(s) at ``path``, in file order. Every file that cannot be read is
+    named in one error, not only the first."""
     tasks: list[RawTask] = []
-    for file in export_files(path):
-        tasks.extend(read_export_file(file, text_field, source_field))
+    files = export_files(path)
+    problems = []
+    for file in files:
+        try:
+            tasks.extend(read_export_file(file, text_field, source_field))
+        except ExportFormatError as err:
+            problems.append(str(err))
+    if len(problems) == 1 and len(files) == 1:
+        raise ExportFormatError(problems[0])
+    if problems:
+        raise ExportFormatError(
+            f"{len(problems)} of {len(files)} export file(s) cannot be read:\n" + "\n".join(problems)
+        )
     note_legacy_source(tasks, str(path), source_field)
     return tasks
 
@@ -93,6 +108,12 @@ def parse_export(
     """The tasks of an export already parsed from JSON; ``origin`` (a file name, a project)
     names where they came from in every problem reported about them."""
     if isinstance(payload, dict):
+        if "data" not in payload:  # one task on its own reads; any other object is not an export
+            keys = ", ".join(list(payload)[:8])
+            raise ExportFormatError(
+                f"{origin}: expected a list of tasks, got an object (keys: {keys}); "
+                "export the Label Studio project as JSON or JSON_MIN"
+            )
         payload = [payload]
     if not isinstance(payload, list):
         raise ExportFormatError(f"{origin}: expected a list of tasks, got {type(payload).__name__}")
@@ -101,10 +122,11 @@ def parse_export(
         if not isinstance(item, dict):
             raise ExportFormatError(f"{origin}: item {position} is {type(item).__name__}, not a task object")
         task_id = item.get("id", f"#{position}")
-        if "data" in item:
-            tasks.append(_full_task(origin, task_id, item, text_field, source_field))
-        else:
-            tasks.append(_min_task(origin, task_id, item, text_field, source_field))
+        read = _full_task if "data" in item else _min_task
+        try:
+            tasks.append(read(origin, task_id, item, text_field, source_field))
+        except (AttributeError, TypeError) as err:  # an annotation that is not an object, ...
+            raise ExportFormatError(f"{origin}, task {task_id}: not in Label Studio's task format ({err})") from err
     return tasks
 
 
@@ -131,7 +153,13 @@ def _full_task(file: str, task_id: Any, item: dict, text_field: str, source_fiel
         annotations=[_annotation(a) for a in item.get("annotations") or []],
         # Label Studio's own JSON export lists predictions by id only: nothing to read there
         predictions=[_annotation(p) for p in item.get("predictions") or [] if isinstance(p, dict)],
+        text_field=text_field,
+        fields=_string_fields(data),
     )
+
+
+def _string_fields(data: dict) -> tuple[str, ...]:
+    return tuple(k for k, v in data.items() if isinstance(v, str) and v.strip())
 
 
 def _annotation(raw: dict) -> RawAnnotation:
@@ -172,6 +200,8 @@ def _min_task(file: str, task_id: Any, item: dict, text_field: str, source_field
         source=source,
         annotations=annotations,
         legacy_source=legacy,
+        text_field=text_field,
+        fields=_string_fields(item),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from govner.data.sentences import split_sentences
 from govner.data.spans import Span
+from govner.errors import GovnerError
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ def windows(start: int, end: int, max_chars: int, stride: int, spans: list[Span]
     span's start, a start forward to the span's end, so each span lies whole in a window.
     """
     if not 0 <= stride < max_chars:
-        raise ValueError(f"stride must be in [0, max_chars); got stride={stride}, max_chars={max_chars}")
+        raise GovnerError(f"stride must be in [0, max_chars); got stride={stride}, max_chars={max_chars}")
     out: list[Segment] = []
     pos = start
     while True:

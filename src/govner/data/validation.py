@@ -16,6 +16,7 @@ from pathlib import Path
 from govner.data.labelstudio_format import RawAnnotation, RawTask
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Document, Span
+from govner.errors import GovnerError
 
 DEFAULT_POLICY: dict[str, str] = {
     "no_text": "skip",
@@ -23,7 +24,10 @@ DEFAULT_POLICY: dict[str, str] = {
     "cancelled_annotation": "skip",
     "multiple_annotations": "latest",  # first | latest | error
     "empty_annotation": "keep",  # a submitted annotation with no span: a sentence with no entity
+    "malformed": "error",  # not Label Studio's structure: a result item that is not a region object, ...
     "unknown_label": "error",
+    "multiple_labels": "error",  # one region with several labels
+    "empty_or_reversed_span": "error",  # end <= start
     "offsets_out_of_range": "error",
     "text_mismatch": "error",
     "overlapping_spans": "error",
@@ -32,7 +36,7 @@ DEFAULT_POLICY: dict[str, str] = {
 _ALLOWED = {"multiple_annotations": {"first", "latest", "error"}, "empty_annotation": {"keep", "skip", "error"}}
 
 
-class DataValidationError(ValueError):
+class DataValidationError(GovnerError, ValueError):
     """Raised with every problem whose policy is ``error``, one per line."""
 
     def __init__(self, problems: list[Problem]) -> None:
@@ -88,9 +92,9 @@ def resolve_policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
     policy = dict(DEFAULT_POLICY)
     for kind, action in (overrides or {}).items():
         if kind not in policy:
-            raise ValueError(f"unknown validation problem kind {kind!r}; known: {', '.join(policy)}")
+            raise GovnerError(f"unknown validation problem kind {kind!r}; known: {', '.join(policy)}")
         if action not in _ALLOWED.get(kind, {"error", "skip"}):
-            raise ValueError(
+            raise GovnerError(
                 f"policy for {kind} must be one of {sorted(_ALLOWED.get(kind, {'error', 'skip'}))}, got {action!r}"
             )
         policy[kind] = action
@@ -144,13 +148,17 @@ def _validate_task(
     task: RawTask, labels: set[str], policy: dict[str, str], use_predictions: bool, report: ValidationReport
 ) -> tuple[Document, bool]:
     if not isinstance(task.text, str) or not task.text.strip():
-        raise _TaskRejected(
-            "no_text", "task has no text" if task.text is None else f"text is empty or not a string: {task.text!r}"
-        )
+        raise _TaskRejected("no_text", _no_text(task))
     annotation = _choose_annotation(task, policy, use_predictions, report)
     regions = []
-    for item in annotation.result:
+    for position, item in enumerate(annotation.result):
+        if not isinstance(item, dict):
+            raise _TaskRejected(
+                "malformed", f"result item {position} is {_kind(item)}, not a region object: {str(item)[:60]!r}"
+            )
         value = item.get("value") or {}
+        if not isinstance(value, dict):
+            raise _TaskRejected("malformed", f"result item {position} has a value that is not an object: {value!r}")
         if item.get("type", "labels") != "labels" or "labels" not in value:
             report.notes.append(
                 Problem(task.origin, "ignored_result", f"result of type {item.get('type')!r} is not a span label")
@@ -174,6 +182,23 @@ def _validate_task(
         report.notes.append(Problem(task.origin, "no_source", f"no data.report; grouped under {source!r}"))
     doc = Document(id=str(task.id), text=task.text, spans=spans, source=source, origin=task.origin)
     return doc, converted
+
+
+def _no_text(task: RawTask) -> str:
+    """Why ``task`` has no text, and where its text may be instead."""
+    if task.text is not None:
+        return f"text in data.{task.text_field} is empty or not a string: {task.text!r}"
+    others = [f for f in task.fields if f != task.text_field]
+    hint = f"; the task has fields {', '.join(others)}: set data.text_field=<field>" if others else ""
+    return f"no text in data.{task.text_field}{hint}"
+
+
+def _kind(value: object) -> str:
+    """``value``'s JSON type, with its article: "a string", "an array"."""
+    name = {str: "string", list: "array", int: "number", float: "number", bool: "boolean", dict: "object"}.get(
+        type(value), "null"
+    )
+    return ("an " if name[0] in "aeiou" else "a ") + name
 
 
 def _choose_annotation(
@@ -210,14 +235,23 @@ def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[S
     spans, converted = [], False
     for value in regions:
         names = value.get("labels") or []
-        if len(names) != 1 or names[0] not in labels:
-            raise _TaskRejected(
-                "unknown_label",
-                f"labels {names!r} at [{value.get('start')}, {value.get('end')}); expected one of {sorted(labels)}",
-            )
         start, end, surface = value.get("start"), value.get("end"), value.get("text")
+        if isinstance(names, list) and len(names) > 1:
+            raise _TaskRejected(
+                "multiple_labels",
+                f"region [{start}, {end}) has {len(names)} labels {names!r}; a region takes one label",
+            )
+        if not isinstance(names, list) or len(names) != 1 or names[0] not in labels:
+            raise _TaskRejected(
+                "unknown_label", f"labels {names!r} at [{start}, {end}); expected one of {sorted(labels)}"
+            )
         if not (isinstance(start, int) and isinstance(end, int)):
             raise _TaskRejected("offsets_out_of_range", f"{names[0]} span has non-integer offsets {start!r}, {end!r}")
+        if end <= start:
+            raise _TaskRejected(
+                "empty_or_reversed_span",
+                f"{names[0]} region is an empty or reversed span [{start}, {end}) (end <= start)",
+            )
         candidates = [(start, end, False), (utf16.to_index(start), utf16.to_index(end), True)]
         for s, e, is_utf16 in candidates:
             if s is None or e is None or not 0 <= s < e <= len(text):
@@ -227,7 +261,7 @@ def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[S
                 converted |= is_utf16 and (s, e) != (start, end)
                 break
         else:
-            if not 0 <= start < end or end > utf16.to_utf16(len(text)):
+            if start < 0 or end > utf16.to_utf16(len(text)):
                 raise _TaskRejected(
                     "offsets_out_of_range", f"{names[0]} span [{start}, {end}) is outside the text (length {len(text)})"
                 )

@@ -13,13 +13,15 @@ from pathlib import Path
 import torch
 from transformers import PreTrainedModel
 
+from govner.errors import GovnerError
+
 
 def set_threads(num_threads: int | None) -> int:
     """Run torch's intra-op work on ``num_threads`` threads (``None``: keep torch's default, one
     per core); returns the number in use."""
     if num_threads is not None:
         if num_threads < 1:
-            raise ValueError(f"num_threads must be at least 1, got {num_threads}")
+            raise GovnerError(f"num_threads must be at least 1, got {num_threads}")
         torch.set_num_threads(num_threads)
     return torch.get_num_threads()
 

@@ -24,11 +24,12 @@ from transformers import AutoModelForTokenClassification, AutoTokenizer, PreTrai
 from govner.data.iob import tags_to_spans
 from govner.data.segmentation import Segment, segment
 from govner.data.spans import merge_touching, touching_same_label
+from govner.errors import GovnerError
 from govner.inference.cpu import quantize_int8, set_threads
 from govner.inference.decoding import DECODERS, allowed_transitions, decode
 from govner.inference.onnx_model import OnnxTokenClassifier
 from govner.model.lac_tagger import crf_scores
-from govner.model.model_dir import ModelDir
+from govner.model.model_dir import HF_CONFIG_FILE, WEIGHTS_FILE, ModelDir
 
 RUNTIMES = ("torch", "onnx")
 FRAGMENT_POLICIES = ("flag", "merge")  # what to do with touching same-label spans
@@ -76,7 +77,7 @@ class Predictor:
         if fragments not in FRAGMENT_POLICIES:
             raise ValueError(f"fragments must be one of {FRAGMENT_POLICIES}, got {fragments!r}")
         if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+            raise GovnerError(f"batch_size must be at least 1, got {batch_size}")
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.max_chars = max_chars
@@ -112,7 +113,7 @@ class Predictor:
         for this process (``None``: one per core); ``runtime``: ``torch``, or ``onnx`` for ONNX
         Runtime on a copy exported once into the model directory; ``fragments``: the policy for
         touching same-label spans (:data:`FRAGMENT_POLICIES`)."""
-        model_dir = ModelDir(model_dir)
+        model_dir = ModelDir(model_dir).require_model_files()
         settings = vars(model_dir.settings()) | {k: v for k, v in overrides.items() if v is not None}
         if runtime not in RUNTIMES:
             raise ValueError(f"runtime must be one of {RUNTIMES}, got {runtime!r}")
@@ -120,11 +121,13 @@ class Predictor:
         if runtime == "onnx":
             model = OnnxTokenClassifier.from_dir(model_dir.path, quantize=quantize, num_threads=threads)
         else:
-            model = AutoModelForTokenClassification.from_pretrained(model_dir.path)
+            with model_dir.reading(f"the weights ({WEIGHTS_FILE} with {HF_CONFIG_FILE})"):
+                model = AutoModelForTokenClassification.from_pretrained(model_dir.path)
             if quantize:
                 model = quantize_int8(model)
         model_dir.check_tags({int(k): v for k, v in model.config.id2label.items()})
-        tokenizer = AutoTokenizer.from_pretrained(model_dir.path)
+        with model_dir.reading("the tokenizer (tokenizer.json, tokenizer_config.json)"):
+            tokenizer = AutoTokenizer.from_pretrained(model_dir.path)
         return cls(
             model, tokenizer, settings["max_chars"], settings["stride"], batch_size, settings["decoding"], fragments
         )

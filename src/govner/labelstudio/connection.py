@@ -5,24 +5,30 @@ from __future__ import annotations
 import logging
 import os
 
+import httpx
 from label_studio_sdk import LabelStudio
+from label_studio_sdk.core.api_error import ApiError
 from label_studio_sdk.label_interface import LabelInterface
 
 from govner.data.labelstudio_format import LEGACY_REPORT_FIELD, REPORT_FIELD
+from govner.errors import GovnerError
 
 log = logging.getLogger(__name__)
 
 URL_ENV = "LABEL_STUDIO_URL"
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
+START_SERVER = ".venv-labelstudio/bin/label-studio start --no-browser --port 8080 (README, For annotators)"
 
 
-class LabelStudioSetupError(RuntimeError):
+class LabelStudioSetupError(GovnerError, RuntimeError):
     """The server cannot be reached as configured, or the project does not fit the label schema."""
 
 
 def connect(url_env: str = URL_ENV, api_key_env: str = API_KEY_ENV) -> LabelStudio:
     """A client for the server at ``$LABEL_STUDIO_URL`` with the token in ``$LABEL_STUDIO_API_KEY``
-    (legacy token or personal access token; Account & Settings in Label Studio shows it)."""
+    (legacy token or personal access token; Account & Settings in Label Studio shows it), checked
+    with one request: a URL without scheme, a server that does not answer or a token it refuses is
+    a :class:`LabelStudioSetupError` saying what to do."""
     url, api_key = os.environ.get(url_env), os.environ.get(api_key_env)
     missing = [name for name, value in ((url_env, url), (api_key_env, api_key)) if not value]
     if missing:
@@ -30,8 +36,25 @@ def connect(url_env: str = URL_ENV, api_key_env: str = API_KEY_ENV) -> LabelStud
             f"environment variable(s) {', '.join(missing)} not set: export {url_env}=http://localhost:8080 "
             f"and {api_key_env}=<your token from Label Studio, Account & Settings>"
         )
+    if not url.startswith(("http://", "https://")):
+        raise LabelStudioSetupError(f"{url_env}={url!r} has no scheme: export {url_env}=http://{url}")
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per request
-    return LabelStudio(base_url=url.rstrip("/"), api_key=api_key)
+    client = LabelStudio(base_url=url.rstrip("/"), api_key=api_key)
+    try:
+        client.users.whoami()
+    except httpx.HTTPError as err:
+        raise LabelStudioSetupError(
+            f"cannot reach Label Studio at {url} ({url_env}): {err}; start the server: {START_SERVER}, "
+            f"or set {url_env} to where it runs"
+        ) from err
+    except ApiError as err:
+        if err.status_code in (401, 403):
+            raise LabelStudioSetupError(
+                f"Label Studio at {url} refused the token in {api_key_env} ({err.status_code}): export "
+                f"{api_key_env}=<your token from Label Studio, Account & Settings>"
+            ) from err
+        raise LabelStudioSetupError(f"Label Studio at {url} ({url_env}) answered {err.status_code}: {err.body}") from err
+    return client
 
 
 def find_project(client: LabelStudio, project: str | int):

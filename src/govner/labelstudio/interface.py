@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from label_studio_sdk.label_interface import LabelInterface
 
 from govner.data.labelstudio_format import REPORT_FIELD
+from govner.errors import GovnerError
 
 GUIDE = "annotations/GUIDELINES.md"
 
@@ -27,13 +28,13 @@ def labeling_config(
     name as a header. Validated with the SDK; raises ``ValueError`` on a schema mismatch."""
     missing, extra = set(labels) - set(style), set(style) - set(labels)
     if missing or extra:
-        raise ValueError(
+        raise GovnerError(
             f"label_style must name exactly the labels {list(labels)}: "
             f"missing {sorted(missing) or 'none'}, unknown {sorted(extra) or 'none'}"
         )
     hotkeys = [str(style[label].get("hotkey", "")) for label in labels]
     if len(set(hotkeys)) != len(hotkeys) or "" in hotkeys:
-        raise ValueError(f"every label needs its own hotkey, got {dict(zip(labels, hotkeys, strict=True))}")
+        raise GovnerError(f"every label needs its own hotkey, got {dict(zip(labels, hotkeys, strict=True))}")
     view = ET.Element("View")
     ET.SubElement(view, "Header", value=f"${source_field}", size="6")
     control = ET.SubElement(view, "Labels", name=from_name, toName=to_name)

@@ -25,6 +25,7 @@ from label_studio_sdk.label_interface.interface import LabelStudioXMLSyntaxError
 from pydantic import BaseModel, ConfigDict, Field
 
 from govner.data.labelstudio_format import prediction
+from govner.errors import GovnerError
 from govner.inference.predictor import Predictor
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 MODEL_CLASS = "govner"
 
 
-class LabelingConfigError(ValueError):
+class LabelingConfigError(GovnerError, ValueError):
     """The project's labeling config gives the model nothing to predict."""
 
 

@@ -19,12 +19,14 @@ Its version (:meth:`ModelDir.version`) stamps every prediction that leaves the p
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from govner.data.spans import Document, Span
+from govner.errors import GovnerError
 
 SETTINGS_FILE = "govner.json"
 LABEL_MAP_FILE = "label_map.json"
@@ -39,6 +41,14 @@ CHECKPOINTS_DIR = "checkpoints"
 ONNX_DIR = "onnx"
 TENSORBOARD_DIR = "tensorboard"
 EVALUATED_SPLITS = ("dev", "test")  # splits whose exact documents are kept
+WEIGHTS_FILES = (WEIGHTS_FILE, "pytorch_model.bin")  # either holds the weights
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "vocab.txt")  # any of them: a tokenizer
+TRAIN = "govner train run_name=NAME writes models/NAME"
+REMEDY = f"retrain it ({TRAIN}) or set model_dir= to another model directory"
+
+
+class ModelDirError(GovnerError):
+    """A model directory that is missing, incomplete or damaged."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +86,35 @@ class ModelDir:
 
     def require(self) -> ModelDir:
         """``self``; raises when the directory was not written by govner's training."""
+        if not self.path.is_dir():
+            raise ModelDirError(f"{self.path}: no such model directory; train one ({TRAIN}) or set model_dir= to an existing one")
         if not self.file(SETTINGS_FILE).exists():
-            raise FileNotFoundError(f"{self.path}: not a govner model directory (no {SETTINGS_FILE})")
+            raise ModelDirError(f"{self.path}: not a govner model directory (no {SETTINGS_FILE}); {REMEDY}")
         return self
 
+    def require_model_files(self) -> ModelDir:
+        """``self``; raises when the weights, their ``config.json`` or the tokenizer are missing."""
+        self.require()
+        needed = [(HF_CONFIG_FILE,), WEIGHTS_FILES, TOKENIZER_FILES]
+        for names in needed:
+            if not any(self.file(name).exists() for name in names):
+                raise ModelDirError(f"{self.path}: incomplete model directory, no {' or '.join(names)}; {REMEDY}")
+        return self
+
+    @contextmanager
+    def reading(self, what: str) -> Iterator[None]:
+        """Turn a failure to read ``what`` (a file of the directory) into a :class:`ModelDirError`
+        naming the directory and the file."""
+        try:
+            yield
+        except GovnerError:
+            raise
+        except Exception as err:
+            raise ModelDirError(f"{self.path}: {what} is damaged and cannot be read ({err}); {REMEDY}") from err
+
     def settings(self) -> Settings:
-        return Settings.from_json(self.require().file(SETTINGS_FILE).read_text(encoding="utf-8"))
+        with self.reading(SETTINGS_FILE):
+            return Settings.from_json(self.require().file(SETTINGS_FILE).read_text(encoding="utf-8"))
 
     def write_settings(self, settings: Settings) -> None:
         self.file(SETTINGS_FILE).write_text(settings.to_json(), encoding="utf-8")
@@ -99,15 +132,18 @@ class ModelDir:
         path = self.file(LABEL_MAP_FILE)
         if not path.exists():
             return None
-        id2label = json.loads(path.read_text(encoding="utf-8"))["id2label"]
-        return [id2label[str(i)] for i in range(len(id2label))]
+        with self.reading(LABEL_MAP_FILE):
+            id2label = json.loads(path.read_text(encoding="utf-8"))["id2label"]
+            return [id2label[str(i)] for i in range(len(id2label))]
 
     def check_tags(self, id2label: dict[int, str]) -> None:
         """Raise if the weights' ``id2label`` is not the tag set training recorded."""
         recorded = self.tags()
         loaded = [id2label[i] for i in range(len(id2label))]
         if recorded is not None and recorded != loaded:
-            raise ValueError(f"{self.path}: the weights tag {loaded}, but {LABEL_MAP_FILE} records {recorded}")
+            raise ModelDirError(
+                f"{self.path}: the weights tag {loaded}, but {LABEL_MAP_FILE} records {recorded}; {REMEDY}"
+            )
 
     def version(self) -> str:
         """``<directory name>@<time the weights were written>``: a retrained model is a new version.

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from govner.data.spans import Document, Span
+from govner.errors import GovnerError
 from govner.records.normalize import Kind
 from govner.records.schema import GOLD_FIELDS
 
@@ -39,7 +40,7 @@ class RecordProblem:
         return f"{self.file}:{self.line} (task {self.task_id}): {self.message}"
 
 
-class GoldRecordError(ValueError):
+class GoldRecordError(GovnerError, ValueError):
     """Raised with every problem of a gold records file, one per line."""
 
     def __init__(self, problems: list[RecordProblem]) -> None:
@@ -75,7 +76,7 @@ def load_gold_records(
     with ``"skip"`` a sentence with problems is left out and its problems returned.
     """
     if on_invalid not in ("error", "skip"):
-        raise ValueError(f"on_invalid must be 'error' or 'skip', got {on_invalid!r}")
+        raise GovnerError(f"on_invalid must be 'error' or 'skip', got {on_invalid!r}")
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such gold records file")
@@ -86,7 +87,7 @@ def load_gold_records(
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except UnicodeDecodeError as err:
-        raise ValueError(f"{path}: not UTF-8 ({err})") from err
+        raise GovnerError(f"{path}: not UTF-8 ({err})") from err
     for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue

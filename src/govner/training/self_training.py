@@ -20,6 +20,7 @@ from pathlib import Path
 from govner.data.labelstudio_format import REPORT_FIELD, prediction_task, read_export
 from govner.data.sampling import sample_corpus
 from govner.data.split import read_sources
+from govner.errors import GovnerError
 from govner.inference.predictor import Predictor
 
 __all__ = ["SilverReport", "equal_steps_epochs", "gold_sources", "make_silver", "write_silver"]
@@ -64,9 +65,9 @@ def make_silver(
     Label Studio tasks (at most ``max_sentences``, a seeded sample in which sentences without
     entities make at most ``max_empty_share``) and what happened."""
     if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        raise GovnerError(f"threshold must be in (0, 1], got {threshold}")
     if not 0.0 <= max_empty_share < 1.0:
-        raise ValueError(f"max_empty_share must be in [0, 1), got {max_empty_share}")
+        raise GovnerError(f"max_empty_share must be in [0, 1), got {max_empty_share}")
     report = SilverReport(teacher=model_version, threshold=threshold)
     all_sources = {f"{p.parent.name}/{p.name}" for p in corpus_dir.glob("*/*.txt")}
     if not all_sources:

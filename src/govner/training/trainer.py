@@ -30,6 +30,7 @@ from transformers import (
 
 from govner.data.dataset import describe_data, prepare_data
 from govner.data.labelstudio_format import RawTask
+from govner.errors import GovnerError
 from govner.evaluation.entities import evaluate_documents, whole_report_documents
 from govner.evaluation.metrics import entity_metrics, format_table
 from govner.inference.decoding import allowed_transitions, decode
@@ -98,9 +99,11 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
         data.report.write(model_dir / DATA_REPORT_FILE)
     for split in ("train", "dev"):
         if not data.documents[split]:
-            raise ValueError(
+            skipped = data.report.skipped
+            raise GovnerError(
                 f"the {split} split is empty: {len(data.sources('train'))} report(s) in total; "
-                "training needs at least one report for train and one for dev (data.split.*)"
+                "training needs at least one report for train and one for dev (data.split.*). "
+                f"The data: {data.report.summary()}" + (f"; the first skipped: {skipped[0]}" if skipped else "")
             )
 
     model_settings = ModelSettings.of(cfg.model)
