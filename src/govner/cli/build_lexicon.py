@@ -7,10 +7,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.boundary import hydra_command
+from govner.cli.config import register_configs
 from govner.inference.predictor import Predictor
 from govner.model.model_dir import ModelDir
 from govner.training.lexicon_mining import corpus_reports, jieba_organizations, mine_entities, write_lexicon
@@ -19,7 +19,7 @@ register_configs()
 log = logging.getLogger(__name__)
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="lexicon", version_base="1.3")
+@hydra_command("lexicon")
 def main(cfg: DictConfig) -> None:
     teacher = ModelDir(cfg.teacher).require()
     splits = teacher.splits()
