@@ -67,7 +67,12 @@ def test_upper_case_extensions_are_read(tmp_path):
 
 
 def test_line_separators_inside_json_strings_do_not_split_records(tmp_path):
-    lines = ['{"id": "a", "text": "甲\u2028乙"}', '{"id": "b", "text": "丙\x85丁\u2029"}', "{oops", '{"id": "d", "text": "戊"}']
+    lines = [
+        '{"id": "a", "text": "甲\u2028乙"}',
+        '{"id": "b", "text": "丙\x85丁\u2029"}',
+        "{oops",
+        '{"id": "d", "text": "戊"}',
+    ]
     (tmp_path / "r.jsonl").write_text("\r\n".join(lines) + "\n", encoding="utf-8")
     items = collect([tmp_path / "r.jsonl"])
     assert [(d.id, d.text) for d in items if isinstance(d, InputDocument)] == [

@@ -89,7 +89,9 @@ def check_outputs(spec: str | Path, inputs: Iterable[Path], outputs: Iterable[Pa
     for output in outputs:
         out = Path(output).resolve()
         if out in inputs:
-            raise InputError(f"output {output} is also an input: writing it would destroy the input; choose another output")
+            raise InputError(
+                f"output {output} is also an input: writing it would destroy the input; choose another output"
+            )
         if spec_path.is_dir() and out.is_relative_to(spec_path.resolve()):
             raise InputError(
                 f"output {output} is inside the input directory {spec}: the next run would read it as a report; "
