@@ -87,3 +87,22 @@ def test_an_output_that_is_an_input_is_refused_before_it_is_touched(tmp_path, ou
     with pytest.raises(ValueError, match="inside the input directory"):  # a rerun would read it back
         predict_files(StopsAfter(99), str(tmp_path), tmp_path / "out.jsonl", output_format)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "old.csv"]
+
+
+def test_model_directory_files_are_replaced_whole_or_not_at_all(tmp_path):
+    from govner.data.spans import Document
+    from govner.model.model_dir import ModelDir
+
+    class Exploding(list):
+        def __iter__(self):
+            raise Interrupted
+
+    model_dir = ModelDir(tmp_path)
+    model_dir.write_splits({"dev": [Document("0", "乙", [], "b.txt", "x")]})
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(Interrupted):
+        model_dir.write_splits(
+            {"dev": [Document("1", "甲", [], "a.txt", "x"), Document("2", "丙", Exploding(), "c", "x")]}
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(before)  # no temporary file left
+    assert (tmp_path / "split-dev.jsonl").read_bytes() == before["split-dev.jsonl"]  # not half-written

@@ -13,6 +13,7 @@ from omegaconf import DictConfig
 from govner.cli.common import annotation_tasks, optional_str
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.data.dataset import load_documents
+from govner.files import write_text_atomic
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
 from govner.records.evaluation import (
@@ -51,7 +52,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
         **{mode: r.metrics for mode, r in results.items()},
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "metrics.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_text_atomic((out_dir / "metrics.json"), json.dumps(summary, ensure_ascii=False, indent=2))
     written = [r.write(out_dir, mode) for mode, r in results.items()]
     print(f"{cfg.gold}: {len(sentences)} sentences, {results['linker_on_gold_spans'].metrics['gold_records']} records")
     if problems:

@@ -16,6 +16,7 @@ from pathlib import Path
 from govner.data.labelstudio_format import RawAnnotation, RawTask
 from govner.data.offsets import Utf16Offsets
 from govner.data.spans import Document, Span
+from govner.files import write_text_atomic
 
 DEFAULT_POLICY: dict[str, str] = {
     "no_text": "skip",
@@ -81,7 +82,7 @@ class ValidationReport:
         }
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        write_text_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=2))
 
 
 def resolve_policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
