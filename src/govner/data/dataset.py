@@ -14,10 +14,10 @@ from datasets import DatasetDict
 from omegaconf import DictConfig, OmegaConf
 
 from govner.data.examples import examples_dataset
-from govner.data.labelstudio_format import RawTask, read_export
+from govner.data.labelstudio_format import RawTask, export_files, read_export
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
-from govner.data.validation import ValidationReport, validate_tasks
+from govner.data.validation import Problem, ValidationReport, validate_tasks
 from govner.paths import register_resolvers
 
 log = logging.getLogger(__name__)
@@ -101,9 +101,12 @@ def load_documents(
     """Validated documents of ``tasks`` (default: the export file(s) at ``data.path``), with
     the validation policy of ``data``."""
     data = DataSettings.of(data)
+    skipped_files = []
     if tasks is None:
         tasks = read_tasks(data)
+        skipped_files = [Problem(str(f), "skipped_file", reason) for f, reason in export_files(data.path).skipped]
     docs, report = validate_tasks(tasks, labels, dict(data.validation), use_predictions=data.use_predictions)
+    report.notes.extend(skipped_files)  # listed in data_report.json
     log.info("%s: %s", describe_data(data), report.summary())
     for problem in report.skipped:
         log.warning("skipped %s", problem)

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govner.data.offsets import lone_surrogate
+
 SUFFIXES = (".txt", ".jsonl")  # compared in lower case: REPORT.TXT is a report
 # JSON Lines end at "\n" (or "\r\n", "\r"): a raw U+2028, U+2029 or U+0085 may sit inside a JSON
 # string and is no line end, so never str.splitlines()
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # control characters a text report does not hold (tab, line ends, form feed and U+0085 are text)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
 MAX_CONTROL_SHARE = 0.1  # above this share of control characters a file is not a text report
@@ -134,11 +135,8 @@ def text_problem(text: str) -> str | None:
     (half of an emoji, which no tokenizer or Arrow table accepts), NUL or control characters."""
     if not text.strip():
         return "empty file"
-    if bad := _SURROGATE.search(text):
-        return (
-            f"lone surrogate U+{ord(bad.group()):04X} at character {bad.start()} (half of a character such as "
-            "an emoji, cut in two): not valid Unicode text"
-        )
+    if surrogate := lone_surrogate(text):
+        return surrogate
     if "\x00" in text:
         return f"not a text report: {text.count(chr(0))} NUL character(s) (a binary file?)"
     controls = len(_CONTROL.findall(text))
@@ -170,7 +168,7 @@ def _jsonl_documents(path: Path, content: str) -> Iterator[InputDocument | Input
             yield InputFailure(where, '"text": ' + problem)
             continue
         doc_id = str(record.get("id", f"{path.stem}:{lineno}"))
-        if _SURROGATE.search(doc_id):
+        if lone_surrogate(doc_id):
             yield InputFailure(where, f'"id" {doc_id!r} holds a lone surrogate: not valid Unicode text')
             continue
         yield InputDocument(id=doc_id, source=str(path), text=record["text"])
