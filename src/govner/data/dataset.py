@@ -15,6 +15,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from govner.data.examples import examples_dataset
 from govner.data.labelstudio_format import RawTask, export_files, read_export
+from govner.data.segmentation import token_count
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
 from govner.data.validation import Problem, ValidationReport, validate_tasks
@@ -162,3 +163,27 @@ def prepare_data(
             len(dataset[name]),
         )
     return PreparedData(splits, dataset, report)
+
+
+def fit_windows(data: PreparedData, settings: DataSettings | DictConfig, max_tokens: int | None) -> int:
+    """Cut the documents again, as inference does, if any window makes more than ``max_tokens``
+    tokens (the model's limit: ``data.max_chars`` above it, or NFKC expansions such as … → ...),
+    so that no character is cut off; returns how many windows were too long (0: nothing changed)."""
+    settings = DataSettings.of(settings)
+    if max_tokens is None:
+        return 0
+    too_long = sum(token_count(text) > max_tokens for split in data.dataset.values() for text in split["text"])
+    if too_long:
+        log.warning(
+            "%d window(s) make more than the model's %d tokens (data.max_chars=%d): cut into windows that fit",
+            too_long,
+            max_tokens,
+            settings.max_chars,
+        )
+        data.dataset = DatasetDict(
+            {
+                name: examples_dataset(docs, settings.max_chars, settings.stride, max_tokens)
+                for name, docs in data.documents.items()
+            }
+        )
+    return too_long
