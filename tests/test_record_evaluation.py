@@ -214,3 +214,14 @@ def test_a_gold_file_that_is_not_utf8_is_named(tmp_path, documents):
     path.write_bytes(b'{"task_id": 1, "text": "\xff"}\n')
     with pytest.raises(ValueError, match=r"gold.jsonl: not UTF-8"):
         load_gold_records(path, documents)
+
+
+def test_a_line_separator_inside_a_gold_string_does_not_split_the_line(tmp_path, documents):
+    text, spans = parse_markup("全年\u2028[[地区生产总值|INDICATOR]][[717|QUANTITY]][[亿元|UNIT]]\x85。")
+    documents.append(Document("4", text, spans, "r.txt", "export.json, task 4"))
+    records = [record("地区生产总值", "717亿元", 717, "亿元", 71700000000.0, "元", "level")]
+    first = json.dumps({"task_id": 4, "source": "r.txt", "text": text, "records": records}, ensure_ascii=False)
+    path = write_gold(tmp_path, [first, gold_line("2"), '{"task_id": 3, "text": '])
+    with pytest.raises(GoldRecordError) as err:
+        load_gold_records(path, documents)
+    assert [(p.line, "invalid JSON" in str(p)) for p in err.value.problems] == [(3, True)]  # the right line, only

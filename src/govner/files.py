@@ -5,6 +5,7 @@ previous file or the whole new one, never a half-written file."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,3 +54,14 @@ def write_text_atomic(path: str | Path, text: str, encoding: str = "utf-8") -> N
     """``Path.write_text``, atomically."""
     with atomic_open(path, encoding=encoding) as fh:
         fh.write(text)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a file's text, split at "\\n", "\\r\\n" and "\\r" only. ``str.splitlines()``
+    also splits at U+2028, U+2029, U+0085 and other separators that may sit inside a JSON string
+    or a sentence, which would cut a record in two and shift every line number after it."""
+    lines = _LINE_END.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines

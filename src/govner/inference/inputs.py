@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govner.data.offsets import lone_surrogate
+from govner.files import split_lines
 
 SUFFIXES = (".txt", ".jsonl")  # compared in lower case: REPORT.TXT is a report
-# JSON Lines end at "\n" (or "\r\n", "\r"): a raw U+2028, U+2029 or U+0085 may sit inside a JSON
-# string and is no line end, so never str.splitlines()
-_LINE_END = re.compile(r"\r\n|\r|\n")
 # control characters a text report does not hold (tab, line ends, form feed and U+0085 are text)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x84\x86-\x9f]")
 MAX_CONTROL_SHARE = 0.1  # above this share of control characters a file is not a text report
@@ -147,7 +145,7 @@ def text_problem(text: str) -> str | None:
 
 def _jsonl_documents(path: Path, content: str) -> Iterator[InputDocument | InputFailure]:
     any_line = False
-    for lineno, line in enumerate(_LINE_END.split(content), 1):
+    for lineno, line in enumerate(split_lines(content), 1):  # never str.splitlines()
         if not line.strip():
             continue
         any_line = True
