@@ -27,7 +27,7 @@ def test_txt_jsonl_directory_and_glob(tmp_path):
     items = collect(resolve_inputs(tmp_path))
     assert [(d.id, d.text) for d in items] == [("a", "全年增长3%。"), ("x1", "甲"), ("x2", "乙")]
     assert [(Path(f.source).name, f.reason) for f in find_inputs(tmp_path).skipped] == [
-        ("ignored.csv", "skipped: not a report file (.csv; expected .txt or .jsonl)")
+        ("ignored.csv", "not a report file (.csv; expected .txt or .jsonl)")
     ]
     assert [p.name for p in resolve_inputs(str(tmp_path / "*.txt"))] == ["a.txt"]
 

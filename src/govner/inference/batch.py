@@ -74,7 +74,7 @@ def predict_files(
     check_outputs(input_spec, files, output_files(output_format, output))
     summary = BatchSummary(files=len(files), skipped=inputs.skipped)
     for item in inputs.skipped:
-        log.warning("%s: %s", item.source, item.reason)
+        log.warning("%s: skipped, %s", item.source, item.reason)
     writer = make_writer(output_format, output, model_version, from_name, to_name)
     start = time.perf_counter()
     try:

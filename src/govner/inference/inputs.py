@@ -61,7 +61,7 @@ def find_inputs(spec: str | Path) -> InputFiles:
         found = sorted(p for p in path.rglob("*") if p.is_file())
         files = [p for p in found if is_report_file(p)]
         skipped = [
-            InputFailure(str(p), f"skipped: not a report file ({p.suffix or 'no suffix'}; expected .txt or .jsonl)")
+            InputFailure(str(p), f"not a report file ({p.suffix or 'no suffix'}; expected .txt or .jsonl)")
             for p in found
             if not is_report_file(p)
         ]

@@ -53,7 +53,7 @@ def read_units(
     failures: list[InputFailure] = []
     inputs = find_inputs(input_spec)
     for item in inputs.skipped:
-        log.warning("%s: %s", item.source, item.reason)
+        log.warning("%s: skipped, %s", item.source, item.reason)
     for path in inputs.files:
         source = report_source(path, source_root)
         for item in read_documents(path):
