@@ -12,7 +12,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "src" / "govner"
 # Lowest first; a module may import its own layer and the ones before it.
 LAYERS = [
-    {"govner", "errors", "labels", "paths", "generated_sections"},
+    {"govner", "errors", "files", "labels", "paths", "generated_sections"},
     {"data"},
     {"records"},
     {"model"},

@@ -1,9 +1,14 @@
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import export_tasks, write_json
+from labelstudio_server import label_studio_executable
 
-from govner.data.labelstudio_format import ExportFormatError, read_export
+from govner.data.dataset import DataSettings, SplitSettings, load_documents, prepare_data
+from govner.data.labelstudio_format import ExportFormatError, export_files, read_export
 from govner.data.validation import validate_tasks
 from govner.labels import ENTITY_LABELS
 
@@ -57,7 +62,7 @@ def test_missing_path_and_empty_directory(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope.json"):
         read_export(tmp_path / "nope.json")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ExportFormatError, match="no .json export files"):
+    with pytest.raises(ExportFormatError, match="no .json or .csv export files"):
         read_export(tmp_path / "empty")
 
 
@@ -86,3 +91,70 @@ def test_exports_from_before_data_report_are_read_and_said_once(tmp_path, export
     with caplog.at_level("INFO", logger="govner.data.labelstudio_format"):
         read_export(export_file)
     assert not [r for r in caplog.records if "data.source" in r.getMessage()]
+
+CSV_CONVERTER = """
+import sys
+from label_studio_sdk.converter import Converter
+
+config = '<View><Labels name="label" toName="text"><Label value="QUANTITY"/></Labels><Text name="text" value="$text"/></View>'
+Converter(config=config, project_dir=None).convert_to_csv(sys.argv[1], sys.argv[2], is_dir=False, sep=",")
+"""
+
+
+def _label_studio_csv(tasks: list[dict], tmp_path: Path) -> Path:
+    """``tasks`` through Label Studio's own CSV export (its SDK's converter, in Label Studio's venv)."""
+    executable = label_studio_executable()
+    if executable is None:
+        pytest.skip("label-studio is not installed: run scripts/setup_labelstudio.sh or set LABEL_STUDIO_BIN")
+    python = Path(executable).parent / "python"
+    source = write_json(tmp_path / "tasks.json", tasks)
+    subprocess.run([str(python), "-c", CSV_CONVERTER, str(source), str(tmp_path / "csv")], check=True)
+    return tmp_path / "csv" / "result.csv"
+
+
+@pytest.mark.labelstudio
+def test_label_studio_csv_export_gives_the_same_documents_as_json(tmp_path, export_file):
+    csv_file = _label_studio_csv(export_tasks(), tmp_path)
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    shutil.copy(csv_file, annotations / "EXPORT.CSV")  # any case
+    json_docs, _ = validate_tasks(read_export(export_file), ENTITY_LABELS)
+    csv_docs, report = validate_tasks(read_export(annotations), ENTITY_LABELS)
+    assert report.used == len(json_docs)
+    assert [(d.id, d.text, d.spans, d.source) for d in csv_docs] == [
+        (d.id, d.text, d.spans, d.source) for d in json_docs
+    ]
+
+
+def test_a_csv_without_a_text_column_is_named(tmp_path):
+    (tmp_path / "table.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(ExportFormatError, match=r"table\.csv: CSV without a 'text' column \(columns: a, b\)"):
+        read_export(tmp_path)
+
+
+def test_upper_case_json_is_read_and_every_other_file_is_listed_as_skipped(tmp_path):
+    tasks = export_tasks()
+    write_json(tmp_path / "PART1.JSON", tasks[:5])
+    write_json(tmp_path / "sub" / "part2.Json", tasks[5:])
+    (tmp_path / "notes.md").write_text("not an export", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("not an export", encoding="utf-8")
+    assert [t.id for t in read_export(tmp_path)] == [t["id"] for t in tasks]
+    assert [(p.name, reason) for p, reason in export_files(tmp_path).skipped] == [
+        ("LICENSE", "not a Label Studio export (no suffix; expected .json or .csv)"),
+        ("notes.md", "not a Label Studio export (.md; expected .json or .csv)"),
+    ]
+    data = DataSettings(path=str(tmp_path), split=SplitSettings(dev_ratio=0.25, test_ratio=0.25))
+    _, report = load_documents(data, ENTITY_LABELS)
+    assert sorted(Path(p.origin).name for p in report.notes if p.kind == "skipped_file") == ["LICENSE", "notes.md"]
+
+
+def test_a_lone_surrogate_in_an_export_skips_its_task_and_training_data_are_built(tmp_path):
+    tasks = export_tasks()
+    tasks[2]["data"]["text"] += "\ud83d"  # an emoji cut in half, after the spans: validation alone passes it
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(tasks), encoding="utf-8")  # ASCII JSON: the surrogate as \\ud83d
+    data = DataSettings(path=str(path), split=SplitSettings(dev_ratio=0.25, test_ratio=0.25))
+    prepared = prepare_data(data, ENTITY_LABELS)  # builds the Arrow tables: no crash
+    [problem] = prepared.report.skipped
+    assert (problem.origin, problem.kind) == (f"{path}, task 3", "invalid_text")
+    assert sum(len(docs) for docs in prepared.documents.values()) == len(tasks) - 1

@@ -223,3 +223,10 @@ def test_model_labels_and_version_come_from_the_model(tmp_path: Path):
     os.utime(weights, (stamp, stamp))
     expected = time.strftime("%Y%m%dT%H%M%S", time.gmtime(stamp))
     assert ModelDir(model_dir).version() == f"run-3@{expected}"
+
+
+def test_a_task_with_a_lone_surrogate_is_rejected_by_name(client):
+    body = '{"tasks": [{"id": 7, "data": {"text": "增长\\ud83d3%"}}]}'  # an emoji cut in half
+    response = client.post("/predict", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("task 7: data.text: lone surrogate U+D83D at character 2")

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from govner.data.segmentation import token_count
 from govner.inference.predictor import Predictor
 from govner.labels import iob2_tags
 from govner.model.tokenization import build_vocab, char_tokenizer
@@ -33,8 +34,8 @@ class DigitTagger(torch.nn.Module):
         return SimpleNamespace(logits=logits)
 
 
-def predictor(max_chars=40, stride=16, batch_size=4):
-    tok = char_tokenizer(build_vocab(["增长亿元"]), model_max_length=128)
+def predictor(max_chars=40, stride=16, batch_size=4, model_max_length=128):
+    tok = char_tokenizer(build_vocab(["增长亿元"]), model_max_length=model_max_length)
     return Predictor(DigitTagger(tok), tok, max_chars=max_chars, stride=stride, batch_size=batch_size)
 
 
@@ -157,3 +158,32 @@ def test_batch_summary_and_evaluation_report_the_fragments(tmp_path):
 def test_an_unknown_fragment_policy_is_refused():
     with pytest.raises(ValueError, match="fragments must be one of"):
         fragment_predictor("join")
+
+@pytest.mark.parametrize(
+    ("max_chars", "text"),
+    [
+        (100, "".join(f"增长{n}亿元" for n in range(100, 130))),  # max_chars above the model's 30 tokens
+        (30, "".join(f"…{n}…㎡" for n in range(100, 130))),  # 30 characters, but … makes 3 tokens, ㎡ 2
+    ],
+)
+def test_windows_fit_the_models_limit_and_every_character_is_tagged(max_chars, text, caplog):
+    p = predictor(max_chars=max_chars, stride=8, model_max_length=32)
+    assert p.max_tokens == 30
+    assert all(token_count(text[s.start : s.end]) <= 30 for _, s in p.segments([text]))
+    pred = p.predict([text])[0]
+    assert [(e.start, e.end, e.text) for e in pred.entities] == numbers_in(text)
+    assert "left untagged" not in caplog.text
+
+
+def test_characters_cut_by_the_limit_are_warned_about_once(caplog, monkeypatch):
+    import govner.inference.predictor as module
+
+    # windows cut as if by another tokenizer, whose tokens govner cannot count
+    unfitted = module.segment
+    monkeypatch.setattr(
+        module, "segment", lambda text, max_chars, stride, max_tokens: unfitted(text, max_chars, stride)
+    )
+    p = predictor(max_chars=100, stride=8, model_max_length=32)
+    p.predict(["增长123" * 20] * 3)
+    p.predict(["增长123" * 20] * 3)
+    assert caplog.text.count("character(s) past the model's limit of 30 tokens were left untagged") == 1

@@ -241,3 +241,13 @@ def test_whole_report_scores_measure_the_boilerplate_filter(documents):
     assert filtered["predicted_records"] == 6 and filtered["records"]["precision"] == 1.0
     assert filtered["records"]["recall"] == unfiltered["records"]["recall"] == 1.0
     assert scores["whole_gold_spans_filtered"]["records"]["recall"] == 1.0
+
+def test_a_line_separator_inside_a_gold_string_does_not_split_the_line(tmp_path, documents):
+    text, spans = parse_markup("全年\u2028[[地区生产总值|INDICATOR]][[717|QUANTITY]][[亿元|UNIT]]\x85。")
+    documents.append(Document("4", text, spans, "r.txt", "export.json, task 4"))
+    records = [record("地区生产总值", "717亿元", 717, "亿元", 71700000000.0, "元", "level")]
+    first = json.dumps({"task_id": 4, "source": "r.txt", "text": text, "records": records}, ensure_ascii=False)
+    path = write_gold(tmp_path, [first, gold_line("2"), '{"task_id": 3, "text": '])
+    with pytest.raises(GoldRecordError) as err:
+        load_gold_records(path, documents)
+    assert [(p.line, "invalid JSON" in str(p)) for p in err.value.problems] == [(3, True)]  # the right line, only

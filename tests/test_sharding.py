@@ -5,6 +5,7 @@ import json
 import pytest
 from test_predictor import predictor
 
+from govner.errors import GovnerError
 from govner.inference.batch import predict_files
 
 
@@ -39,5 +40,5 @@ def test_two_shards_cover_the_input_exactly_once_and_deterministically(inputs, t
 
 @pytest.mark.parametrize("shard,num_shards", [(2, 2), (-1, 2), (0, 0)])
 def test_a_shard_outside_the_range_is_refused(inputs, tmp_path, shard, num_shards):
-    with pytest.raises(ValueError, match="shard must be in"):
+    with pytest.raises(GovnerError, match="shard must be in"):
         predict_files(predictor(), str(inputs), tmp_path / "x.jsonl", shard=shard, num_shards=num_shards)

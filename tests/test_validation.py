@@ -210,3 +210,42 @@ def test_every_bad_file_of_a_directory_is_reported_in_one_run(tmp_path):
     message = str(err.value)
     assert "2 of 3 export file(s) cannot be read" in message
     assert "a.json: invalid JSON" in message and "b.json: expected a list of tasks" in message
+
+def test_utf16_offsets_that_also_read_as_code_points_are_read_as_utf16():
+    # Label Studio's offsets of UNIT 人 (the first one): read as code points they also give a 人
+    # (the one of 人均), one character off, so value.text alone cannot tell
+    text = "📌受益群众达5000人人均增收1200元。"
+    first = text.index("人")
+    units = first + 1  # 📌 is two UTF-16 code units
+    docs, report = validate([task(text, [region(units, units + 1, "人", "UNIT")])])
+    assert docs[0].spans == [Span(first, first + 1, "UNIT")]
+    assert report.utf16_converted == 1
+    assert [p.kind for p in report.notes] == ["ambiguous_offsets"]
+    # with the QUANTITY before it (which reads only as UTF-16), the whole task is read as UTF-16
+    docs, report = validate([task(text, [region(units - 4, units, "5000"), region(units, units + 1, "人", "UNIT")])])
+    assert docs[0].spans == [Span(first - 4, first, "QUANTITY"), Span(first, first + 1, "UNIT")]
+    assert report.notes == []
+
+
+def test_one_reading_per_task_never_a_mix():
+    text = "📌人人均增收1200元"
+    # region 1 matches only as code points, region 2 only as UTF-16: no single reading fits both
+    regions = [region(1, 2, "人", "UNIT"), region(7, 11, "1200")]
+    with pytest.raises(DataValidationError, match="text_mismatch"):
+        validate([task(text, regions)])
+    # all in code points (another tool's export): read as code points, not mixed
+    docs, report = validate([task(text, [region(6, 10, "1200"), region(10, 11, "元", "UNIT")])])
+    assert [text[s.start : s.end] for s in docs[0].spans] == ["1200", "元"] and report.utf16_converted == 0
+
+
+@pytest.mark.parametrize("field", ["text", "source", "id"])
+def test_a_lone_surrogate_skips_the_task_with_the_reason_and_the_rest_goes_on(field):
+    values = {"text": "增长3.0%", "source": "r.txt", "task_id": 2}
+    values[{"id": "task_id"}.get(field, field)] = "cut \ud83d here" + ("3.0%" if field == "text" else "")
+    bad = task(regions=[], **values)
+    good = task("下降2%", [region(2, 3, "2")], task_id=3)
+    docs, report = validate([bad, good])
+    assert [d.id for d in docs] == ["3"]
+    [problem] = report.skipped
+    assert problem.kind == "invalid_text" and "lone surrogate U+D83D at character 4" in problem.message
+    str(problem).encode("utf-8")  # the message itself can be printed

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from govner.files import write_text_atomic
+
 
 def write_section(path: Path, start: str, end: str, body: str, new_file: str = "", heading: str = "") -> None:
     """Put ``start``, ``body``, ``end`` (one per line) in place of the marked section of ``path``.
@@ -20,4 +22,4 @@ def write_section(path: Path, start: str, end: str, body: str, new_file: str = "
     else:
         text = text[:first] + block + text[last + len(end) :]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_text_atomic(path, text)

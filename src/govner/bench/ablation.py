@@ -18,6 +18,7 @@ from pathlib import Path
 
 from govner.data.spans import Span
 from govner.evaluation.metrics import error_patterns
+from govner.files import split_lines
 from govner.generated_sections import write_section
 from govner.labels import ENTITY_LABELS
 from govner.paths import PROJECT_ROOT
@@ -173,7 +174,7 @@ def best_run(ablation: Ablation) -> Path | None:
 def top_errors(run_dir: Path, n: int = 5) -> list[tuple[str, int]]:
     """The ``n`` most common mistake patterns in a model's test errors file."""
     counts: Counter = Counter()
-    for line in (run_dir / "eval-test" / "errors.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in split_lines((run_dir / "eval-test" / "errors.jsonl").read_text(encoding="utf-8")):
         row = json.loads(line)
         gold = [Span(s["start"], s["end"], s["label"]) for s in row["gold"]]
         pred = [Span(s["start"], s["end"], s["label"]) for s in row["predicted"]]

@@ -23,6 +23,7 @@ from govner.data.dataset import PreparedData
 from govner.data.iob import spans_to_tags, tags_to_spans
 from govner.data.spans import Document, Span
 from govner.evaluation.entities import evaluate_documents
+from govner.files import write_text_atomic
 from govner.inference.decoding import batch_viterbi
 from govner.model import lac_small
 from govner.model.lac_tagger import LacEncoder
@@ -218,5 +219,5 @@ def run_baseline(
         "train_examples": len(data.documents["train"]),  # one sequence per sentence: no windows
         "use_lac": use_lac,
     }
-    (out_dir / "metrics.json").write_text(json.dumps(metrics, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_text_atomic(out_dir / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2))
     return metrics

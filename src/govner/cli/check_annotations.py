@@ -48,7 +48,10 @@ def check(argv: list[str] | None = None) -> int:
 
     policy = OmegaConf.to_container(OmegaConf.load(Path(CONFIG_DIR) / "data" / "labelstudio_export.yaml").validation)
     tasks, unreadable = [], []
-    for file in export_files(args.path):
+    found = export_files(args.path)
+    for file, reason in found.skipped:
+        print(f"SKIPPED {file}: {reason}")
+    for file in found.files:
         try:
             read = read_export_file(file)
         except ExportFormatError as err:

@@ -17,6 +17,7 @@ from govner.data.dataset import load_documents
 from govner.data.spans import Span
 from govner.data.split import read_sources
 from govner.errors import GovnerError
+from govner.files import write_text_atomic
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
 from govner.records.catalogue import read_mapping, score_mapping
@@ -71,7 +72,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
         "indicator_mapping": mapping,
     }
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "metrics.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_text_atomic((out_dir / "metrics.json"), json.dumps(summary, ensure_ascii=False, indent=2))
     written = [r.write(out_dir, mode) for mode, r in results.items()]
     print(f"{cfg.gold}: {len(sentences)} sentences, {results['linker_on_gold_spans'].metrics['gold_records']} records")
     if problems:

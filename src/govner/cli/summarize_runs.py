@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from govner.cli.boundary import command
+from govner.files import split_lines
 from govner.labels import ENTITY_LABELS
 
 
@@ -33,7 +34,9 @@ def main(argv: list[str] | None = None) -> None:
         metrics = json.loads(metrics_file.read_text())
         overrides_file = model_dir / ".hydra" / "overrides.yaml"
         overrides = (
-            " ".join(line[2:] for line in overrides_file.read_text().splitlines()) if overrides_file.exists() else ""
+            " ".join(line[2:] for line in split_lines(overrides_file.read_text(encoding="utf-8")))
+            if overrides_file.exists()
+            else ""
         )
         m, training = metrics[args.split], metrics["training"]
         cells = [model_dir.name, overrides, str(training["train_examples"]), f"{training['seconds']:.0f}"]

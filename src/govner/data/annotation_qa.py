@@ -16,6 +16,7 @@ from govner.data.labelstudio_format import RawTask
 from govner.data.spans import Document, Span, touching_same_label
 from govner.data.validation import DataValidationError, Problem, validate_tasks
 from govner.errors import GovnerError
+from govner.files import split_lines
 
 # Punctuation a span may not start or end with (schema), unless its partner is inside the span.
 PUNCTUATION = set("，。、；：“”‘’（）《》()！？,.;:!?「」【】[]—…·")
@@ -296,7 +297,7 @@ def read_accepted(path) -> dict[tuple[str, str, str], str]:
     """Reviewed warnings that are kept, from a TSV ``check, task id, surface, reason``
     (``#`` starts a comment line). The reason should name the guide's decision."""
     accepted = {}
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for lineno, line in enumerate(split_lines(path.read_text(encoding="utf-8")), 1):
         if not line.strip() or line.startswith("#"):
             continue
         parts = line.split("\t")

@@ -14,10 +14,11 @@ from datasets import DatasetDict
 from omegaconf import DictConfig, OmegaConf
 
 from govner.data.examples import examples_dataset
-from govner.data.labelstudio_format import REPORT_FIELD, RawTask, read_export
+from govner.data.labelstudio_format import REPORT_FIELD, RawTask, export_files, read_export
+from govner.data.segmentation import token_count
 from govner.data.spans import Document
 from govner.data.split import SPLITS, read_sources, split_by_source
-from govner.data.validation import ValidationReport, validate_tasks
+from govner.data.validation import Problem, ValidationReport, validate_tasks
 from govner.errors import GovnerError
 from govner.paths import register_resolvers
 
@@ -102,9 +103,12 @@ def load_documents(
     """Validated documents of ``tasks`` (default: the export file(s) at ``data.path``), with
     the validation policy of ``data``."""
     data = DataSettings.of(data)
+    skipped_files = []
     if tasks is None:
         tasks = read_tasks(data)
+        skipped_files = [Problem(str(f), "skipped_file", reason) for f, reason in export_files(data.path).skipped]
     docs, report = validate_tasks(tasks, labels, dict(data.validation), use_predictions=data.use_predictions)
+    report.notes.extend(skipped_files)  # listed in data_report.json
     log.info("%s: %s", describe_data(data), report.summary())
     for problem in report.skipped:
         log.warning("skipped %s", problem)
@@ -160,3 +164,27 @@ def prepare_data(
             len(dataset[name]),
         )
     return PreparedData(splits, dataset, report)
+
+
+def fit_windows(data: PreparedData, settings: DataSettings | DictConfig, max_tokens: int | None) -> int:
+    """Cut the documents again, as inference does, if any window makes more than ``max_tokens``
+    tokens (the model's limit: ``data.max_chars`` above it, or NFKC expansions such as … → ...),
+    so that no character is cut off; returns how many windows were too long (0: nothing changed)."""
+    settings = DataSettings.of(settings)
+    if max_tokens is None:
+        return 0
+    too_long = sum(token_count(text) > max_tokens for split in data.dataset.values() for text in split["text"])
+    if too_long:
+        log.warning(
+            "%d window(s) make more than the model's %d tokens (data.max_chars=%d): cut into windows that fit",
+            too_long,
+            max_tokens,
+            settings.max_chars,
+        )
+        data.dataset = DatasetDict(
+            {
+                name: examples_dataset(docs, settings.max_chars, settings.stride, max_tokens)
+                for name, docs in data.documents.items()
+            }
+        )
+    return too_long

@@ -23,7 +23,7 @@ class CharExample:
     tags: list[str]
 
 
-def document_examples(doc: Document, max_chars: int, stride: int) -> list[CharExample]:
+def document_examples(doc: Document, max_chars: int, stride: int, max_tokens: int | None = None) -> list[CharExample]:
     tags = spans_to_tags(len(doc.text), doc.spans)
     return [
         CharExample(
@@ -34,7 +34,7 @@ def document_examples(doc: Document, max_chars: int, stride: int) -> list[CharEx
             text=doc.text[seg.start : seg.end],
             tags=_window_tags(tags, seg),
         )
-        for seg in segment(doc.text, max_chars, stride, doc.spans)
+        for seg in segment(doc.text, max_chars, stride, doc.spans, max_tokens)
     ]
 
 
@@ -47,8 +47,9 @@ def _window_tags(tags: list[str], seg: Segment) -> list[str]:
     return window
 
 
-def examples_dataset(docs: list[Document], max_chars: int, stride: int) -> Dataset:
-    """The character examples of ``docs`` as a ``datasets.Dataset`` (columns: CharExample's fields)."""
-    rows = [asdict(ex) for doc in docs for ex in document_examples(doc, max_chars, stride)]
+def examples_dataset(docs: list[Document], max_chars: int, stride: int, max_tokens: int | None = None) -> Dataset:
+    """The character examples of ``docs`` as a ``datasets.Dataset`` (columns: CharExample's fields);
+    ``max_tokens``: the model's limit, which no window may pass (see govner.data.segmentation)."""
+    rows = [asdict(ex) for doc in docs for ex in document_examples(doc, max_chars, stride, max_tokens)]
     columns = [f for f in CharExample.__dataclass_fields__]
     return Dataset.from_dict({c: [r[c] for r in rows] for c in columns})

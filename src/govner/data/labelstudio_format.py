@@ -1,5 +1,5 @@
-"""The Label Studio task format, both ways: reading exports (the full JSON export and JSON_MIN, from
-a file or directory), and building the ``labels`` regions, predictions and tasks govner sends to
+"""The Label Studio task format, both ways: reading exports (the full JSON export, JSON_MIN and
+the CSV export, from a file or directory), and building the ``labels`` regions, predictions and tasks govner sends to
 Label Studio (push, the ML backend, ``output_format=labelstudio``, silver data). Offsets in Label
 Studio are UTF-16 code units; govner's are code points.
 
@@ -9,6 +9,9 @@ and the reader says so once."""
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import io
 import json
 import logging
 import uuid
@@ -25,9 +28,13 @@ log = logging.getLogger(__name__)
 REPORT_FIELD = "report"  # data.report names the report a task comes from
 LEGACY_REPORT_FIELD = "source"  # its name before: Label Studio's front end overwrites data.source
 
+log = logging.getLogger(__name__)
+
+EXPORT_SUFFIXES = (".json", ".csv")  # compared in lower case
+
 
 class ExportFormatError(GovnerError, ValueError):
-    """The file is not a Label Studio JSON / JSON_MIN export."""
+    """The file is not a Label Studio JSON / JSON_MIN / CSV export."""
 
 
 @dataclass
@@ -55,38 +62,56 @@ class RawTask:
 
     @property
     def origin(self) -> str:
-        return f"{self.file}, task {self.id}"
+        """``file, task id`` for messages (a lone surrogate in either is escaped, so it prints)."""
+        return f"{self.file}, task {self.id}".encode("utf-8", "backslashreplace").decode("utf-8")
 
 
-def export_files(path: str | Path) -> list[Path]:
-    """The ``.json`` export files at ``path`` (a file, or a directory searched recursively)."""
+@dataclass
+class ExportFiles:
+    """The export files at a path, and the other files of a given directory with why they are not read."""
+
+    files: list[Path]
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def export_files(path: str | Path) -> ExportFiles:
+    """The ``.json`` and ``.csv`` export files at ``path`` (a file, or a directory searched
+    recursively; suffixes in any case); every other file of the directory is listed as skipped."""
     path = Path(path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*.json") if p.is_file())
+        found = sorted(p for p in path.rglob("*") if p.is_file())
+        files = [p for p in found if p.suffix.lower() in EXPORT_SUFFIXES]
+        skipped = [
+            (p, f"not a Label Studio export ({p.suffix or 'no suffix'}; expected .json or .csv)")
+            for p in found
+            if p.suffix.lower() not in EXPORT_SUFFIXES
+        ]
         if not files:
-            raise ExportFormatError(f"{path}: directory holds no .json export files")
-        return files
+            raise ExportFormatError(f"{path}: directory holds no .json or .csv export files")
+        return ExportFiles(files, skipped)
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such export file or directory")
-    return [path]
+    return ExportFiles([path])
 
 
 def read_export(path: str | Path, text_field: str = "text", source_field: str = REPORT_FIELD) -> list[RawTask]:
     """All tasks of the export(s) at ``path``, in file order. Every file that cannot be read is
     named in one error, not only the first."""
+    found = export_files(path)
+    for file, reason in found.skipped:
+        log.info("%s: skipped, %s", file, reason)
     tasks: list[RawTask] = []
-    files = export_files(path)
     problems = []
-    for file in files:
+    for file in found.files:
         try:
             tasks.extend(read_export_file(file, text_field, source_field))
         except ExportFormatError as err:
             problems.append(str(err))
-    if len(problems) == 1 and len(files) == 1:
+    if len(problems) == 1 and len(found.files) == 1:
         raise ExportFormatError(problems[0])
     if problems:
         raise ExportFormatError(
-            f"{len(problems)} of {len(files)} export file(s) cannot be read:\n" + "\n".join(problems)
+            f"{len(problems)} of {len(found.files)} export file(s) cannot be read:\n" + "\n".join(problems)
         )
     note_legacy_source(tasks, str(path), source_field)
     return tasks
@@ -94,12 +119,42 @@ def read_export(path: str | Path, text_field: str = "text", source_field: str = 
 
 def read_export_file(file: Path, text_field: str = "text", source_field: str = REPORT_FIELD) -> list[RawTask]:
     try:
-        payload = json.loads(file.read_text(encoding="utf-8"))
+        content = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise ExportFormatError(f"{file}: not UTF-8 ({err})") from err
+    if file.suffix.lower() == ".csv":
+        return parse_export(_csv_items(file, content, text_field), str(file), text_field, source_field)
+    try:
+        payload = json.loads(content)
     except json.JSONDecodeError as err:
         raise ExportFormatError(f"{file}: invalid JSON at line {err.lineno}, column {err.colno}: {err.msg}") from err
     return parse_export(payload, str(file), text_field, source_field)
+
+
+def _csv_items(file: Path, content: str, text_field: str) -> list[dict]:
+    """The rows of Label Studio's CSV export as JSON_MIN items: a column per data field, and per
+    labels control (``label``) a JSON list of its regions."""
+    reader = csv.DictReader(io.StringIO(content, newline=""))  # cells may hold line ends
+    columns = reader.fieldnames or []
+    if text_field not in columns:
+        raise ExportFormatError(
+            f"{file}: CSV without a {text_field!r} column (columns: {', '.join(columns) or 'none'}): "
+            "not a Label Studio CSV export, or the text is under another column (data.text_field)"
+        )
+    items = []
+    for row in reader:
+        item: dict[str, Any] = {}
+        for key, value in row.items():
+            if key is None or value in (None, ""):
+                continue  # a row with more cells than the header, or an empty cell
+            if key == "id" and value.isdigit():
+                value = int(value)
+            elif value.startswith("[") and key != text_field:
+                with contextlib.suppress(json.JSONDecodeError):  # else a data field that only looks like JSON
+                    value = json.loads(value)
+            item[key] = value
+        items.append(item)
+    return items
 
 
 def parse_export(

@@ -6,6 +6,7 @@ two UTF-16 code units but one Python index, so every offset after them differs.
 
 from __future__ import annotations
 
+import re
 from itertools import accumulate
 
 
@@ -22,3 +23,19 @@ class Utf16Offsets:
     def to_index(self, offset: int) -> int | None:
         """Code-point index of a UTF-16 offset; ``None`` if out of range or inside a pair."""
         return self._index.get(offset)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def lone_surrogate(text: str) -> str | None:
+    """What is wrong with ``text`` if it holds a lone surrogate (half of a character outside the
+    BMP, such as an emoji cut in two, which JSON's ``\\ud83d`` escapes can produce and no tokenizer
+    or Arrow table accepts); ``None`` if it holds none."""
+    bad = _SURROGATE.search(text)
+    if bad is None:
+        return None
+    return (
+        f"lone surrogate U+{ord(bad.group()):04X} at character {bad.start()} (half of a character such as an "
+        "emoji, cut in two): not valid Unicode text"
+    )

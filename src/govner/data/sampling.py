@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from govner.data.sentences import split_sentences
+from govner.files import atomic_open
 
 _NUMBER = re.compile(r"[0-9０-９]|[一二两三四五六七八九十百千万]+(?:个|家|项|所|座|条|人|名|亿|万|倍|批|次)")
 # A digit run that is not a year, date or ordinal: almost always a measured quantity.
@@ -94,6 +95,6 @@ def sample_corpus(
 
 def write_jsonl(sentences: list[SampledSentence], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as fh:
+    with atomic_open(path) as fh:
         for s in sentences:
             fh.write(json.dumps(asdict(s), ensure_ascii=False) + "\n")

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from govner.data.spans import Document
+from govner.files import split_lines
 
 SPLITS = ("train", "dev", "test")
 
@@ -46,5 +47,5 @@ def split_by_source(
 
 def read_sources(path: str | Path) -> set[str]:
     """Report names from a file with one per line (``#`` starts a comment)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = split_lines(Path(path).read_text(encoding="utf-8"))
     return {line.split("#", 1)[0].strip() for line in lines} - {""}

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from govner.data.labelstudio_format import RawAnnotation, RawTask
-from govner.data.offsets import Utf16Offsets
+from govner.data.offsets import Utf16Offsets, lone_surrogate
 from govner.data.spans import Document, Span
 from govner.errors import GovnerError
+from govner.files import write_text_atomic
 
 DEFAULT_POLICY: dict[str, str] = {
     "no_text": "skip",
+    "invalid_text": "skip",  # a lone surrogate in the text, source or id: no tokenizer or Arrow table takes it
     "no_annotation": "skip",
     "cancelled_annotation": "skip",
     "multiple_annotations": "latest",  # first | latest | error
@@ -85,7 +87,7 @@ class ValidationReport:
         }
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        write_text_atomic(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=2))
 
 
 def resolve_policy(overrides: Mapping[str, str] | None) -> dict[str, str]:
@@ -149,6 +151,9 @@ def _validate_task(
 ) -> tuple[Document, bool]:
     if not isinstance(task.text, str) or not task.text.strip():
         raise _TaskRejected("no_text", _no_text(task))
+    for name, value in (("text", task.text), ("data.report", task.source), ("task id", task.id)):
+        if isinstance(value, str) and (problem := lone_surrogate(value)):
+            raise _TaskRejected("invalid_text", f"{name}: {problem}")
     annotation = _choose_annotation(task, policy, use_predictions, report)
     regions = []
     for position, item in enumerate(annotation.result):
@@ -167,7 +172,7 @@ def _validate_task(
         regions.append(value)
     if not regions and policy["empty_annotation"] != "keep":
         raise _TaskRejected("empty_annotation", f"annotation {annotation.id} has no labeled span")
-    spans, converted = _spans(task, regions, labels)
+    spans, converted = _spans(task, regions, labels, report)
     spans.sort()
     for a, b in zip(spans, spans[1:], strict=False):
         if b.start < a.end:
@@ -227,15 +232,17 @@ def _choose_annotation(
     return live[0]
 
 
-def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[Span], bool]:
-    """Spans in code points. Offsets are taken as code points when ``value.text`` matches
-    them, else as Label Studio's UTF-16 code units when that matches instead."""
+def _spans(task: RawTask, regions: list[dict], labels: set[str], report: ValidationReport) -> tuple[list[Span], bool]:
+    """Spans in code points. Label Studio counts offsets in UTF-16 code units (its front end always
+    does, and so do govner's own tasks); other tools count code points. The two differ only after
+    a character outside the BMP (an emoji, 𠀀), and one reading serves a whole task, never a mix:
+    the one under which every region's ``value.text`` matches; when both do, UTF-16 (noted as
+    ``ambiguous_offsets``); when neither does, the one matching more regions (UTF-16 on a tie),
+    and the first region that does not match it is reported."""
     text: str = task.text
-    utf16 = Utf16Offsets(text)
-    spans, converted = [], False
     for value in regions:
         names = value.get("labels") or []
-        start, end, surface = value.get("start"), value.get("end"), value.get("text")
+        start, end = value.get("start"), value.get("end")
         if isinstance(names, list) and len(names) > 1:
             raise _TaskRejected(
                 "multiple_labels",
@@ -252,21 +259,44 @@ def _spans(task: RawTask, regions: list[dict], labels: set[str]) -> tuple[list[S
                 "empty_or_reversed_span",
                 f"{names[0]} region is an empty or reversed span [{start}, {end}) (end <= start)",
             )
-        candidates = [(start, end, False), (utf16.to_index(start), utf16.to_index(end), True)]
-        for s, e, is_utf16 in candidates:
-            if s is None or e is None or not 0 <= s < e <= len(text):
-                continue
-            if surface is None or text[s:e] == surface:
-                spans.append(Span(s, e, names[0]))
-                converted |= is_utf16 and (s, e) != (start, end)
-                break
-        else:
-            if start < 0 or end > utf16.to_utf16(len(text)):
+    utf16 = Utf16Offsets(text)
+    astral = utf16.to_utf16(len(text)) != len(text)
+
+    def code_points(value: dict) -> tuple[int | None, int | None]:
+        return value["start"], value["end"]
+
+    def utf16_units(value: dict) -> tuple[int | None, int | None]:
+        return utf16.to_index(value["start"]), utf16.to_index(value["end"])
+
+    def fits(value: dict, reading) -> bool:
+        s, e = reading(value)
+        surface = value.get("text")
+        return s is not None and e is not None and 0 <= s < e <= len(text) and (surface is None or text[s:e] == surface)
+
+    readings = [utf16_units, code_points] if astral else [code_points]
+    matches = [sum(fits(v, reading) for v in regions) for reading in readings]
+    reading = readings[matches.index(max(matches))]
+    if astral and min(matches) == len(regions) and any(utf16_units(v) != code_points(v) for v in regions):
+        report.notes.append(
+            Problem(
+                task.origin,
+                "ambiguous_offsets",
+                "every value.text matches the offsets read both as UTF-16 code units and as code points; "
+                "read as UTF-16, as Label Studio writes them",
+            )
+        )
+    spans = []
+    for value in regions:
+        label, start, end, surface = value["labels"][0], value["start"], value["end"], value.get("text")
+        if not fits(value, reading):
+            if not 0 <= start < end or end > utf16.to_utf16(len(text)):
                 raise _TaskRejected(
-                    "offsets_out_of_range", f"{names[0]} span [{start}, {end}) is outside the text (length {len(text)})"
+                    "offsets_out_of_range", f"{label} span [{start}, {end}) is outside the text (length {len(text)})"
                 )
             raise _TaskRejected(
                 "text_mismatch",
-                f"{names[0]} span [{start}, {end}) reads {text[start:end]!r} in the text but value.text is {surface!r}",
+                f"{label} span [{start}, {end}) reads {text[start:end]!r} in the text but value.text is {surface!r}",
             )
+        spans.append(Span(*reading(value), label))
+    converted = reading is utf16_units and any(utf16_units(v) != code_points(v) for v in regions)
     return spans, converted

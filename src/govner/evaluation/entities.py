@@ -16,6 +16,7 @@ from govner.data.spans import Document, Span
 from govner.data.split import read_sources
 from govner.data.validation import ValidationReport
 from govner.evaluation.metrics import ERROR_KINDS, entity_metrics, span_errors
+from govner.files import atomic_open, write_text_atomic
 from govner.inference.predictor import Predictor
 from govner.model.model_dir import ModelDir
 
@@ -28,8 +29,8 @@ class EvaluationResult:
     def write(self, out_dir: str | Path) -> None:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "metrics.json").write_text(json.dumps(self.metrics, ensure_ascii=False, indent=2), encoding="utf-8")
-        with (out_dir / "errors.jsonl").open("w", encoding="utf-8") as fh:
+        write_text_atomic((out_dir / "metrics.json"), json.dumps(self.metrics, ensure_ascii=False, indent=2))
+        with atomic_open(out_dir / "errors.jsonl") as fh:
             for row in self.errors:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 

@@ -14,10 +14,17 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from govner.errors import GovnerError
 from govner.inference.cpu import peak_memory_mib, release_memory
-from govner.inference.inputs import InputDocument, InputFailure, read_documents, resolve_inputs
+from govner.inference.inputs import (
+    InputDocument,
+    InputFailure,
+    check_outputs,
+    find_inputs,
+    read_documents,
+)
 from govner.inference.predictor import Predictor, fragments_note
-from govner.inference.writers import make_writer
+from govner.inference.writers import make_writer, output_files
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,7 @@ class BatchSummary:
     seconds: float = 0.0
     peak_memory_mib: float | None = None
     failures: list[InputFailure] = field(default_factory=list)
+    skipped: list[InputFailure] = field(default_factory=list)  # files of an input directory that are not reports
 
     @property
     def chars_per_second(self) -> float:
@@ -42,11 +50,12 @@ class BatchSummary:
         lines = [
             f"{self.files} files, {self.documents} documents, {self.characters:,} characters, "
             f"{self.entities:,} entities in {self.seconds:.1f}s ({self.chars_per_second:,.0f} chars/s); "
-            f"{len(self.failures)} failed"
+            f"{len(self.failures)} failed, {len(self.skipped)} file(s) skipped"
             + (f"; peak memory {self.peak_memory_mib:.0f} MiB" if self.peak_memory_mib is not None else "")
         ]
         lines.append(fragments_note(self.fragments, self.fragment_policy))
         lines += [f"  FAILED {f.source}: {f.reason}" for f in self.failures]
+        lines += [f"  SKIPPED {f.source}: {f.reason}" for f in self.skipped]
         return "\n".join(lines)
 
 
@@ -65,11 +74,17 @@ def predict_files(
     """Tag every document found at ``input_spec`` (those of ``shard`` when ``num_shards`` > 1) and
     write them to ``output`` in input order (``from_name``/``to_name``: the Label Studio control and
     object of ``output_format="labelstudio"``). Documents are gathered into chunks of about
-    ``chunk_chars`` characters, so memory stays flat however many files there are."""
+    ``chunk_chars`` characters, so memory stays flat however many files there are. An output that
+    is also an input is refused before anything is written; an interrupted run leaves the previous
+    output as it was."""
     if not 0 <= shard < num_shards:
-        raise ValueError(f"shard must be in [0, num_shards); got shard={shard}, num_shards={num_shards}")
-    files = resolve_inputs(input_spec)
-    summary = BatchSummary(files=len(files), fragment_policy=predictor.fragments)
+        raise GovnerError(f"shard must be in [0, num_shards); got shard={shard}, num_shards={num_shards}")
+    inputs = find_inputs(input_spec)
+    files = inputs.files
+    check_outputs(input_spec, files, output_files(output_format, output))
+    summary = BatchSummary(files=len(files), skipped=inputs.skipped, fragment_policy=predictor.fragments)
+    for item in inputs.skipped:
+        log.warning("%s: skipped, %s", item.source, item.reason)
     writer = make_writer(output_format, output, model_version, from_name, to_name)
     start = time.perf_counter()
     try:
@@ -80,8 +95,10 @@ def predict_files(
                     summary.entities += len(prediction.entities)
                     summary.fragments += prediction.fragments
                 release_memory()
-    finally:
-        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     summary.seconds = time.perf_counter() - start
     summary.peak_memory_mib = peak_memory_mib()
     return summary

@@ -1,7 +1,7 @@
 """Tag whole documents: segment, batch by length, run the model, merge windows back.
 
-Documents are cut exactly as in training (sentences, long ones in overlapping windows);
-where windows overlap, each character keeps the prediction of the window in which it
+Documents are cut exactly as in training (sentences, long ones in overlapping windows, none
+longer than the model's position limit in tokens, whatever ``max_chars`` says); where windows overlap, each character keeps the prediction of the window in which it
 lies farthest from an edge. Spans come back as document offsets with a confidence score.
 Touching same-label spans (城镇│新│就业: ``B-X`` right after an ``X`` entity) are counted in
 each prediction and, under the ``merge`` policy, joined into one entity; ``flag`` leaves them apart.
@@ -13,6 +13,7 @@ per-batch overhead stay small; decoding and merging work on whole arrays, not ch
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,9 @@ from govner.inference.decoding import DECODERS, allowed_transitions, decode
 from govner.inference.onnx_model import OnnxTokenClassifier
 from govner.model.lac_tagger import crf_scores
 from govner.model.model_dir import HF_CONFIG_FILE, WEIGHTS_FILE, ModelDir
+from govner.model.tokenization import token_limit
+
+log = logging.getLogger(__name__)
 
 RUNTIMES = ("torch", "onnx")
 FRAGMENT_POLICIES = ("flag", "merge")  # what to do with touching same-label spans
@@ -85,6 +89,8 @@ class Predictor:
         self.batch_size = batch_size
         self.decoding = decoding
         self.fragments = fragments
+        self.max_tokens = token_limit(tokenizer, getattr(model, "config", None))
+        self._warned_cut = False
         self.id2label = {int(k): v for k, v in model.config.id2label.items()}
         tags = [self.id2label[i] for i in range(len(self.id2label))]
         self._allowed = allowed_transitions(tags)
@@ -140,7 +146,11 @@ class Predictor:
 
     def segments(self, texts: Sequence[str]) -> list[tuple[int, Segment]]:
         """``(document index, segment)`` for every model input of ``texts``, shortest first."""
-        pieces = [(i, seg) for i, text in enumerate(texts) for seg in segment(text, self.max_chars, self.stride)]
+        pieces = [
+            (i, seg)
+            for i, text in enumerate(texts)
+            for seg in segment(text, self.max_chars, self.stride, max_tokens=self.max_tokens)
+        ]
         pieces.sort(key=lambda p: p[1].end - p[1].start)
         return pieces
 
@@ -196,8 +206,22 @@ class Predictor:
         for row, text in enumerate(seg_texts):
             n = n_real[row]
             row_offsets = offsets[row, order[row, :n]]
+            if self.max_tokens is not None and n >= self.max_tokens:
+                self._warn_cut(text, row_offsets)
             out.append(self._char_tags(len(text), row_offsets, ids[row, :n], token_probs[row, :n]))
         return out
+
+    def _warn_cut(self, text: str, offsets: np.ndarray) -> None:
+        """Warn once if the model's length limit cut characters off a window (the windows fit the
+        limit for govner's character tokenizer, so only another tokenizer can get here)."""
+        lost = len(text[int(offsets[:, 1].max(initial=0)) :].strip())
+        if lost and not self._warned_cut:
+            self._warned_cut = True
+            log.warning(
+                "%d character(s) past the model's limit of %d tokens were left untagged; lower max_chars",
+                lost,
+                self.max_tokens,
+            )
 
     def _char_tags(
         self, n_chars: int, offsets: np.ndarray, token_tags: np.ndarray, token_probs: np.ndarray

@@ -1,5 +1,7 @@
 """Writers for batch predictions: JSONL (one document per line), Label Studio tasks, indicator
-records (JSONL and CSV, rows from :mod:`govner.records.output`)."""
+records (JSONL and CSV, rows from :mod:`govner.records.output`). Each writes into a temporary file
+that replaces its output only on :meth:`close`; :meth:`abort` (an interrupted run) leaves the
+previous output as it was."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from govner.data.labelstudio_format import REPORT_FIELD, prediction_task
+from govner.files import AtomicFile
 from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction
 from govner.records.output import document_records, output_row
@@ -17,24 +20,27 @@ from govner.records.schema import OUTPUT_COLUMNS
 
 class PredictionWriter(Protocol):
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None: ...
-    def close(self) -> None: ...
+    def close(self) -> None: ...  # the output is complete: it replaces the previous one
+    def abort(self) -> None: ...  # the run stopped: the previous output stays
 
 
 class JsonlWriter:
     """``{"id", "source", "entities": [{"start", "end", "label", "text", "score"}]}`` per line."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("w", encoding="utf-8")
+        self._out = AtomicFile(path)
 
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
         entities = [vars(e) for e in prediction.entities]
-        self._fh.write(
+        self._out.fh.write(
             json.dumps({"id": doc.id, "source": doc.source, "entities": entities}, ensure_ascii=False) + "\n"
         )
 
     def close(self) -> None:
-        self._fh.close()
+        self._out.commit()
+
+    def abort(self) -> None:
+        self._out.abort()
 
 
 class LabelStudioWriter:
@@ -42,8 +48,8 @@ class LabelStudioWriter:
     code units, as Label Studio counts them), streamed item by item."""
 
     def __init__(self, path: Path, model_version: str, from_name: str = "label", to_name: str = "text") -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._fh = path.open("w", encoding="utf-8")
+        self._out = AtomicFile(path)
+        self._fh = self._out.fh
         self._fh.write("[")
         self._first = True
         self.model_version, self.from_name, self.to_name = model_version, from_name, to_name
@@ -59,7 +65,10 @@ class LabelStudioWriter:
 
     def close(self) -> None:
         self._fh.write("\n]\n")
-        self._fh.close()
+        self._out.commit()
+
+    def abort(self) -> None:
+        self._out.abort()
 
 
 def document_task(
@@ -82,22 +91,36 @@ class RecordsWriter:
     rows as CSV beside it (UTF-8 with BOM, so Excel opens it). Offsets are into the document."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._jsonl = path.open("w", encoding="utf-8")
-        self.csv_path = path.with_suffix(".csv")
-        self._csv_file = self.csv_path.open("w", encoding="utf-8-sig", newline="")
-        self._csv = csv.DictWriter(self._csv_file, fieldnames=RECORD_COLUMNS)
+        self.csv_path = csv_path(path)
+        self._jsonl = AtomicFile(path)
+        self._csv_file = AtomicFile(self.csv_path, encoding="utf-8-sig", newline="")
+        self._csv = csv.DictWriter(self._csv_file.fh, fieldnames=RECORD_COLUMNS)
         self._csv.writeheader()
 
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
         for start, sentence, record in document_records(doc.text, prediction.entities):
             row = output_row(doc.id, doc.source, start, sentence, record)
-            self._jsonl.write(json.dumps(row, ensure_ascii=False) + "\n")
+            self._jsonl.fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             self._csv.writerow(row)
 
     def close(self) -> None:
-        self._jsonl.close()
-        self._csv_file.close()
+        self._jsonl.commit()
+        self._csv_file.commit()
+
+    def abort(self) -> None:
+        self._jsonl.abort()
+        self._csv_file.abort()
+
+
+def csv_path(path: Path) -> Path:
+    """Where ``output_format=records`` writes its CSV: beside the JSONL, with a ``.csv`` suffix."""
+    return path.with_suffix(".csv")
+
+
+def output_files(output_format: str, path: str | Path) -> list[Path]:
+    """Every file a writer of ``output_format`` writes for ``path``."""
+    path = Path(path)
+    return [path, csv_path(path)] if output_format == "records" else [path]
 
 
 OUTPUT_FORMATS = ("jsonl", "labelstudio", "records")

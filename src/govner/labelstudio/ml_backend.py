@@ -25,6 +25,7 @@ from label_studio_sdk.label_interface.interface import LabelStudioXMLSyntaxError
 from pydantic import BaseModel, ConfigDict, Field
 
 from govner.data.labelstudio_format import prediction
+from govner.data.offsets import lone_surrogate
 from govner.errors import GovnerError
 from govner.inference.predictor import Predictor
 
@@ -169,6 +170,8 @@ def _task_text(task: Task, target: LabelingTarget) -> str:
     text = task.data[target.text_field]
     if not isinstance(text, str):
         raise _rejected(f"task {task.id}: data.{target.text_field} is {type(text).__name__}, not a string")
+    if problem := lone_surrogate(text):
+        raise _rejected(f"task {task.id}: data.{target.text_field}: {problem}")
     return text
 
 

@@ -15,6 +15,7 @@ from govner.data.dataset import DataSettings
 from govner.data.labelstudio_format import REPORT_FIELD, RawTask, note_legacy_source, parse_export
 from govner.data.spans import Document
 from govner.data.validation import ValidationReport, validate_tasks
+from govner.files import write_text_atomic
 from govner.labelstudio.connection import connect, get_project
 
 
@@ -68,5 +69,5 @@ def save_validated(
     docs, report = validate_tasks(export.tasks(text_field, source_field), labels, policy)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps(export.payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text_atomic(output, json.dumps(export.payload, ensure_ascii=False, indent=1))
     return docs, report

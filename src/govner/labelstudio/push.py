@@ -9,7 +9,7 @@ from pathlib import Path
 from label_studio_sdk import LabelStudio
 
 from govner.data.labelstudio_format import read_export
-from govner.inference.inputs import InputFailure, read_documents, resolve_inputs
+from govner.inference.inputs import InputFailure, find_inputs, read_documents
 from govner.labelstudio.tasks import Tagger, Unit, rank_by_uncertainty, report_source, report_units, unit_task
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,14 @@ def project_texts(client: LabelStudio, project_id: int, text_field: str = "text"
 def read_units(
     input_spec: str | Path, unit: str, source_root: str | Path | None
 ) -> tuple[list[Unit], list[InputFailure]]:
-    """The units of every report at ``input_spec``, and the files that could not be read."""
+    """The units of every report at ``input_spec``, and the files that could not be read (the
+    files of an input directory that are not reports are logged as skipped)."""
     units: list[Unit] = []
     failures: list[InputFailure] = []
-    for path in resolve_inputs(input_spec):
+    inputs = find_inputs(input_spec)
+    for item in inputs.skipped:
+        log.warning("%s: skipped, %s", item.source, item.reason)
+    for path in inputs.files:
         source = report_source(path, source_root)
         for item in read_documents(path):
             if isinstance(item, InputFailure):

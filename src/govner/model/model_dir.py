@@ -27,6 +27,7 @@ from pathlib import Path
 
 from govner.data.spans import Document, Span
 from govner.errors import GovnerError
+from govner.files import atomic_open, write_text_atomic
 
 SETTINGS_FILE = "govner.json"
 LABEL_MAP_FILE = "label_map.json"
@@ -117,7 +118,7 @@ class ModelDir:
             return Settings.from_json(self.require().file(SETTINGS_FILE).read_text(encoding="utf-8"))
 
     def write_settings(self, settings: Settings) -> None:
-        self.file(SETTINGS_FILE).write_text(settings.to_json(), encoding="utf-8")
+        write_text_atomic(self.file(SETTINGS_FILE), settings.to_json())
 
     def labels(self) -> tuple[str, ...]:
         """The entity labels the model was trained on."""
@@ -125,7 +126,7 @@ class ModelDir:
 
     def write_label_map(self, tags: Sequence[str]) -> None:
         label_map = {"id2label": dict(enumerate(tags)), "label2id": {t: i for i, t in enumerate(tags)}}
-        self.file(LABEL_MAP_FILE).write_text(json.dumps(label_map, indent=2), encoding="utf-8")
+        write_text_atomic(self.file(LABEL_MAP_FILE), json.dumps(label_map, indent=2))
 
     def tags(self) -> list[str] | None:
         """The tag set by id from ``label_map.json`` (``None`` for a directory without one)."""
@@ -179,9 +180,9 @@ class ModelDir:
         """``splits.json`` (documents and reports per split) and the exact dev and test documents;
         returns what ``splits.json`` holds."""
         splits = {s: {"documents": len(d), "sources": sorted({x.source for x in d})} for s, d in documents.items()}
-        self.file(SPLITS_FILE).write_text(json.dumps(splits, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_text_atomic(self.file(SPLITS_FILE), json.dumps(splits, ensure_ascii=False, indent=2))
         for split in EVALUATED_SPLITS:
-            with self.file(f"split-{split}.jsonl").open("w", encoding="utf-8") as fh:
+            with atomic_open(self.file(f"split-{split}.jsonl")) as fh:
                 for doc in documents.get(split, []):
                     fh.write(json.dumps(_document_row(doc), ensure_ascii=False) + "\n")
         return splits
@@ -202,7 +203,7 @@ class ModelDir:
         return json.loads(self.file(METRICS_FILE).read_text(encoding="utf-8"))
 
     def write_metrics(self, metrics: dict) -> None:
-        self.file(METRICS_FILE).write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+        write_text_atomic(self.file(METRICS_FILE), json.dumps(metrics, indent=2))
 
 
 def _document_row(doc: Document) -> dict:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from tokenizers import Regex, Tokenizer, models, normalizers, pre_tokenizers, processors
-from transformers import PreTrainedTokenizerFast
+from transformers import PreTrainedTokenizerBase, PreTrainedTokenizerFast
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 # Always in the vocabulary: every printable ASCII character (digits, Latin letters, %, .).
@@ -61,3 +61,11 @@ def char_tokenizer(vocab: list[str], model_max_length: int) -> PreTrainedTokeniz
         mask_token="[MASK]",
         model_max_length=model_max_length,
     )
+
+
+def token_limit(tokenizer: PreTrainedTokenizerBase, config=None) -> int | None:
+    """The most tokens of text one model input holds: the tokenizer's limit (and the model's
+    ``max_position_embeddings``, if it has one) less the special tokens; ``None`` without a limit."""
+    limits = [tokenizer.model_max_length, getattr(config, "max_position_embeddings", None)]
+    limits = [n for n in limits if isinstance(n, int) and n < 1_000_000]  # transformers' "no limit" is 1e30
+    return min(limits) - tokenizer.num_special_tokens_to_add() if limits else None

@@ -13,6 +13,7 @@ from pathlib import Path
 from omegaconf import OmegaConf
 from yaml import YAMLError  # omegaconf reads YAML with PyYAML
 
+from govner.errors import GovnerError
 from govner.paths import CONFIG_DIR
 
 __all__ = [
@@ -54,7 +55,7 @@ class Indicator:
     variants: tuple[str, ...]
 
 
-class CatalogueError(ValueError):
+class CatalogueError(GovnerError, ValueError):
     """A catalogue file that cannot be used, with every problem named."""
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govner.data.spans import Document, Span
+from govner.files import atomic_open
 from govner.records.gold import GoldSentence
 from govner.records.linker import Record, link
 from govner.records.output import document_records
@@ -161,7 +162,7 @@ class RecordEvaluation:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         path = out_dir / f"errors_{name}.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
+        with atomic_open(path) as fh:
             for row in self.errors:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         return path

@@ -16,6 +16,7 @@ from typing import Any
 
 from govner.data.spans import Document, Span
 from govner.errors import GovnerError
+from govner.files import split_lines
 from govner.records.normalize import Kind
 from govner.records.schema import GOLD_FIELDS
 
@@ -85,7 +86,7 @@ def load_gold_records(
     problems: list[RecordProblem] = []
     seen: dict[str, int] = {}
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        lines = split_lines(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as err:
         raise GovnerError(f"{path}: not UTF-8 ({err})") from err
     for number, raw in enumerate(lines, 1):

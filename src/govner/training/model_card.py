@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from govner.evaluation.metrics import format_table
+from govner.files import write_text_atomic
 from govner.model.model_dir import MODEL_CARD_FILE
 
 
@@ -55,4 +56,4 @@ def write_model_card(model_dir: Path, run_name: str, cfg_summary: dict, splits: 
         "documents), `data_report.json` (skipped tasks), `metrics.json`.",
         "",
     ]
-    (model_dir / MODEL_CARD_FILE).write_text("\n".join(lines), encoding="utf-8")
+    write_text_atomic((model_dir / MODEL_CARD_FILE), "\n".join(lines))

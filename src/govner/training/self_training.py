@@ -21,6 +21,7 @@ from govner.data.labelstudio_format import REPORT_FIELD, prediction_task, read_e
 from govner.data.sampling import sample_corpus
 from govner.data.split import read_sources
 from govner.errors import GovnerError
+from govner.files import write_text_atomic
 from govner.inference.predictor import Predictor
 
 __all__ = ["SilverReport", "equal_steps_epochs", "gold_sources", "make_silver", "write_silver"]
@@ -113,8 +114,8 @@ def write_silver(tasks: list[dict], report: SilverReport, output_dir: Path) -> P
     """Write ``silver.json`` (Label Studio tasks) and ``silver_report.json``; return the former."""
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / "silver.json"
-    path.write_text(json.dumps(tasks, ensure_ascii=False, indent=0), encoding="utf-8")
-    (output_dir / "silver_report.json").write_text(json.dumps(asdict(report), indent=2), encoding="utf-8")
+    write_text_atomic(path, json.dumps(tasks, ensure_ascii=False, indent=0))
+    write_text_atomic(output_dir / "silver_report.json", json.dumps(asdict(report), indent=2))
     return path
 
 

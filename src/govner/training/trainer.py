@@ -28,7 +28,7 @@ from transformers import (
     set_seed,
 )
 
-from govner.data.dataset import describe_data, prepare_data
+from govner.data.dataset import describe_data, fit_windows, prepare_data
 from govner.data.labelstudio_format import RawTask
 from govner.errors import GovnerError
 from govner.evaluation.entities import evaluate_documents, whole_report_documents
@@ -41,6 +41,7 @@ from govner.model.lac_tagger import crf_scores
 from govner.model.lexicon import check_held_out
 from govner.model.model_dir import CHECKPOINTS_DIR, DATA_REPORT_FILE, ModelDir, Settings
 from govner.model.modeling import ModelSettings, build_model
+from govner.model.tokenization import token_limit
 from govner.training.clock import TrainingClock
 from govner.training.loggers import logger_callbacks
 from govner.training.model_card import write_model_card
@@ -110,6 +111,7 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
     if model_settings.architecture == "lac" and model_settings.lac.lexicon:
         check_held_out(model_settings.lac.lexicon, set(data.sources("dev")) | set(data.sources("test")))
     model, tokenizer = build_model(cfg.model, tags, data.dataset["train"]["text"])
+    fit_windows(data, cfg.data, token_limit(tokenizer, model.config))  # as inference cuts them
     # An empty split (no test report among the data) has nothing to tokenize: the Trainer needs train and dev only.
     features = DatasetDict({name: split for name, split in data.dataset.items() if len(split)}).map(
         tokenize_examples,
@@ -202,7 +204,10 @@ def _write_model_dir(cfg: DictConfig, model_dir: Path, trainer: Trainer, tokeniz
         str(cfg.decoding),
     )
     metrics: dict = {}
-    evaluation_sets = {**data.documents, "whole": whole_report_documents(data.documents["test"], cfg.data.split.get("whole_reports_file"))}
+    evaluation_sets = {
+        **data.documents,
+        "whole": whole_report_documents(data.documents["test"], cfg.data.split.get("whole_reports_file")),
+    }
     for split in ("dev", "test", "whole"):
         if evaluation_sets[split]:
             evaluation = evaluate_documents(predictor, evaluation_sets[split], labels)
