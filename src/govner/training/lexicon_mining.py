@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jieba
 
+from govner.files import write_text_atomic
 from govner.inference.predictor import Predictor
 from govner.model.lexicon import EXCLUDED
 
@@ -56,8 +57,5 @@ def write_lexicon(
     lines = ["# govner lexicon: text<TAB>label<TAB>times the teacher tagged it (0: from jieba's dictionary)"]
     lines += [f"{EXCLUDED}{source}" for source in sorted(excluded)]
     lines += [f"{text}\t{label}\t{n}" for (text, label), n in sorted(rows.items(), key=lambda kv: (-kv[1], kv[0]))]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_text_atomic(path, "\n".join(lines) + "\n")
     return len(rows)
