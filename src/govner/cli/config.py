@@ -40,6 +40,8 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
     labelstudio = "labelstudio"
     records = "records"
+    comparison = "comparison"
+    html = "html"
 
 
 class Unit(StrEnum):
@@ -60,6 +62,11 @@ class TaskFields:
 @dataclass
 class ServeTaskFields(TaskFields):
     text_field: str = "text"
+
+
+@dataclass
+class HtmlReport:
+    single_page_documents: int = 20
 
 
 @dataclass
@@ -106,6 +113,7 @@ class PredictSchema:
     chunk_chars: int = 200_000
     max_chars: int | None = None
     stride: int | None = None
+    html: HtmlReport = field(default_factory=HtmlReport)
     labelstudio: TaskFields = field(default_factory=TaskFields)
 
 

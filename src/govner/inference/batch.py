@@ -58,16 +58,20 @@ def predict_files(
     to_name: str = "text",
     shard: int = 0,
     num_shards: int = 1,
+    single_page_documents: int = 20,
 ) -> BatchSummary:
     """Tag every document found at ``input_spec`` (those of ``shard`` when ``num_shards`` > 1) and
     write them to ``output`` in input order (``from_name``/``to_name``: the Label Studio control and
-    object of ``output_format="labelstudio"``). Documents are gathered into chunks of about
+    object of ``output_format="labelstudio"``; ``single_page_documents``: the most documents
+    ``output_format="html"`` puts in one page). Documents are gathered into chunks of about
     ``chunk_chars`` characters, so memory stays flat however many files there are."""
     if not 0 <= shard < num_shards:
         raise ValueError(f"shard must be in [0, num_shards); got shard={shard}, num_shards={num_shards}")
     files = resolve_inputs(input_spec)
     summary = BatchSummary(files=len(files))
-    writer = make_writer(output_format, output, model_version, from_name, to_name)
+    writer = make_writer(
+        output_format, output, model_version, from_name, to_name, summary.failures, single_page_documents
+    )
     start = time.perf_counter()
     try:
         with tqdm(total=len(files), unit="file", desc="predict") as progress:

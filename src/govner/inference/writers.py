@@ -1,18 +1,25 @@
 """Writers for batch predictions: JSONL (one document per line), Label Studio tasks, indicator
-records (JSONL and CSV, rows from :mod:`govner.records.output`)."""
+records (JSONL and CSV, rows from :mod:`govner.records.output`), the comparison table of a batch
+(:mod:`govner.records.comparison`) and the HTML report (:mod:`govner.inference.html_report`)."""
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 from govner.data.labelstudio_format import prediction_task
-from govner.inference.inputs import InputDocument
+from govner.inference.html_report import HtmlReportWriter
+from govner.inference.inputs import InputDocument, InputFailure
 from govner.inference.predictor import DocumentPrediction
+from govner.records.comparison import ComparisonTable
 from govner.records.output import document_records, output_row
 from govner.records.schema import OUTPUT_COLUMNS
+
+log = logging.getLogger(__name__)
 
 
 class PredictionWriter(Protocol):
@@ -100,16 +107,44 @@ class RecordsWriter:
         self._csv_file.close()
 
 
-OUTPUT_FORMATS = ("jsonl", "labelstudio", "records")
+class ComparisonWriter:
+    """The comparison table of the batch (report × canonical indicator → value) as CSV at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.table = ComparisonTable()
+
+    def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
+        rows = (output_row(doc.id, doc.source, *found) for found in document_records(doc.text, prediction.entities))
+        self.table.add_document(doc.id, doc.source, rows)
+
+    def close(self) -> None:
+        self.table.write_csv(self.path)
+        log.info("%s", self.table.summary())
+
+
+OUTPUT_FORMATS = ("jsonl", "labelstudio", "records", "comparison", "html")
 
 
 def make_writer(
-    output_format: str, path: str | Path, model_version: str, from_name: str = "label", to_name: str = "text"
+    output_format: str,
+    path: str | Path,
+    model_version: str,
+    from_name: str = "label",
+    to_name: str = "text",
+    failures: Sequence[InputFailure] = (),
+    single_page_documents: int = 20,
 ) -> PredictionWriter:
+    """``failures`` (the run's unreadable inputs, read at close) and ``single_page_documents`` are for
+    ``output_format="html"``."""
     if output_format == "jsonl":
         return JsonlWriter(Path(path))
     if output_format == "labelstudio":
         return LabelStudioWriter(Path(path), model_version, from_name, to_name)
     if output_format == "records":
         return RecordsWriter(Path(path))
+    if output_format == "comparison":
+        return ComparisonWriter(Path(path))
+    if output_format == "html":
+        return HtmlReportWriter(Path(path), model_version, failures, single_page_documents)
     raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}, got {output_format!r}")
