@@ -1,11 +1,13 @@
 """output_format=html: the generated pages, read back with an HTML parser, hold exactly the
 predictions (every entity highlighted with its label and text, every record, the summary counts),
 escape the untrusted text, and split a large batch into an index and one page per document. The
-same report opened in a real headless Chromium sorts and filters its tables."""
+same report opened in a real headless Chromium sorts and filters its tables. ``govner report`` writes
+the same report again from the entities alone."""
 
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -13,9 +15,12 @@ from html.parser import HTMLParser
 import pytest
 from browser import browser_missing, headless_chromium
 from markup import parse_markup
+from omegaconf import OmegaConf
 
+from govner.cli.report import report_job
 from govner.inference.inputs import InputDocument, InputFailure
 from govner.inference.predictor import DocumentPrediction, Entity
+from govner.inference.replay import replay_predictions
 from govner.inference.writers import make_writer
 from govner.labels import ENTITY_LABELS, LABEL_COLORS
 from govner.records.output import document_records, output_row
@@ -218,3 +223,39 @@ def test_the_report_sorts_and_filters_in_a_real_browser(tmp_path):
         red, green, blue = (int(LABEL_COLORS["QUANTITY"][i : i + 2], 16) for i in (1, 3, 5))
         assert tag == ['"QUANTITY"', f"rgb({red}, {green}, {blue})"] and mark.text == "717.11"
         assert driver.execute_script("return document.querySelectorAll('img, b').length") == 0
+
+
+def test_govner_report_writes_the_same_report_from_the_entities_without_the_model(tmp_path):
+    source = tmp_path / "reports.jsonl"  # the documents as govner predict read them
+    source.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text}, ensure_ascii=False) + "\n" for d, _ in documents())
+    )
+    docs = [(InputDocument(d.id, str(source), d.text), p) for d, p in documents()]
+    entities = make_writer("jsonl", tmp_path / "entities.jsonl", "m")
+    direct = make_writer("html", tmp_path / "direct" / "report.html", "m@1", single_page_documents=2)
+    for doc, prediction in docs:
+        entities.write(doc, prediction)
+        direct.write(doc, prediction)
+    entities.close()
+    direct.close()
+
+    summary = replay_predictions(tmp_path / "entities.jsonl", tmp_path / "replay" / "report.html", "html", "m@1", 2)
+    assert (summary.documents, summary.entities, summary.failures) == (3, sum(len(p.entities) for _, p in docs), [])
+    written = sorted(p.relative_to(tmp_path / "direct") for p in (tmp_path / "direct").rglob("*.*"))
+    assert written == sorted(p.relative_to(tmp_path / "replay") for p in (tmp_path / "replay").rglob("*.*"))
+    assert len(written) == 5  # index, three pages, the comparison CSV
+    for name in written:
+        assert (tmp_path / "replay" / name).read_bytes() == (tmp_path / "direct" / name).read_bytes(), name
+
+    # What cannot be written again is reported, line by line; the rest is written.
+    lines = (tmp_path / "entities.jsonl").read_text(encoding="utf-8").splitlines()
+    lines += ["not json", json.dumps({"id": "gone", "source": str(source), "entities": []})]
+    (tmp_path / "entities.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8").replace("地区生产总值", "地区生产总额"), encoding="utf-8")
+    summary = replay_predictions(tmp_path / "entities.jsonl", tmp_path / "again" / "records.jsonl", "records")
+    assert summary.documents == 2
+    assert [(f.source.rsplit(":", 1)[1], f.reason.split(" ")[0]) for f in summary.failures] == [
+        ("1", "entity"), ("4", "expected"), ("5", "document"),
+    ]  # fmt: skip
+    assert "'地区生产总值' at 40–46 does not match" in summary.failures[0].reason
+    assert report_job(OmegaConf.create({"input": str(tmp_path / "missing.jsonl"), "output": "x.html"})) == 1

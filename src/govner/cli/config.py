@@ -17,7 +17,9 @@ from omegaconf import MISSING
 
 from govner.paths import CONFIG_DIR, register_resolvers
 
-__all__ = ["CONFIG_DIR", "Decoding", "OutputFormat", "Runtime", "Unit", "register_configs", "register_resolvers"]
+__all__ = [
+    "CONFIG_DIR", "Decoding", "OutputFormat", "ReportFormat", "Runtime", "Unit", "register_configs", "register_resolvers",
+]  # fmt: skip
 
 
 class Decoding(StrEnum):
@@ -39,6 +41,14 @@ class OutputFormat(StrEnum):
 
     jsonl = "jsonl"
     labelstudio = "labelstudio"
+    records = "records"
+    comparison = "comparison"
+    html = "html"
+
+
+class ReportFormat(StrEnum):
+    """What ``govner report`` writes from a tagged batch (``govner.inference.replay``)."""
+
     records = "records"
     comparison = "comparison"
     html = "html"
@@ -118,6 +128,15 @@ class PredictSchema:
 
 
 @dataclass
+class ReportSchema:
+    input: str = MISSING
+    output: str = MISSING
+    output_format: ReportFormat = ReportFormat.html
+    model_version: str | None = None
+    html: HtmlReport = field(default_factory=HtmlReport)
+
+
+@dataclass
 class SilverSchema:
     data: Any = None
     run_name: str = "default"
@@ -178,6 +197,7 @@ SCHEMAS = {
     "train_schema": TrainSchema,
     "evaluate_schema": EvaluateSchema,
     "predict_schema": PredictSchema,
+    "report_schema": ReportSchema,
     "silver_schema": SilverSchema,
     "evaluate_records_schema": EvaluateRecordsSchema,
     "serve_schema": ServeSchema,
