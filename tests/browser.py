@@ -1,7 +1,7 @@
 """A real headless Chromium (selenium) for the HTML report: the tests open pages in it, and it
 takes the screenshot in docs/:
 
-    python tests/browser.py out/report.html docs/html_report.png [--width 1400] [--height 2400]
+    python tests/browser.py out/report.html docs/html_report.png [--width 1400] [--height 2400] [--anchor doc-1]
 
 ``$CHROMIUM_BIN`` and ``$CHROMEDRIVER_BIN`` name the executables (default: chromium and
 chromedriver on the PATH); without them, or without selenium, the tests skip."""
@@ -51,10 +51,10 @@ def headless_chromium(width: int = 1400, height: int = 1000) -> Iterator:
         driver.quit()
 
 
-def screenshot(page: Path, png: Path, width: int = 1400, height: int = 2400) -> None:
-    """``page`` opened from disk and drawn at ``width`` × ``height`` CSS pixels into ``png``."""
+def screenshot(page: Path, png: Path, width: int = 1400, height: int = 2400, anchor: str = "") -> None:
+    """``page`` opened from disk (scrolled to ``#anchor``) and drawn at ``width`` × ``height`` CSS pixels into ``png``."""
     with headless_chromium(width, height) as driver:
-        driver.get(page.resolve().as_uri())
+        driver.get(page.resolve().as_uri() + (f"#{anchor}" if anchor else ""))
         driver.execute_script("return document.fonts.ready")
         png.parent.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(png))
@@ -66,6 +66,7 @@ if __name__ == "__main__":
     parser.add_argument("png", type=Path)
     parser.add_argument("--width", type=int, default=1400)
     parser.add_argument("--height", type=int, default=2400)
+    parser.add_argument("--anchor", default="", help="an element id to scroll to")
     args = parser.parse_args()
-    screenshot(args.page, args.png, args.width, args.height)
+    screenshot(args.page, args.png, args.width, args.height, args.anchor)
     print(f"{args.png}: {args.page} at {args.width}x{args.height}")
