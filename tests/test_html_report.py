@@ -133,8 +133,14 @@ def check_section(section: Node, doc: InputDocument, prediction: DocumentPredict
         (e["indicator"] or "", e["value_text"], e["kind"], "target" if e["target"] else "actual", e["base_unit"], e["sentence"])
         for e in expected
     ]  # fmt: skip
-    for row, record in zip(rows, expected, strict=True):  # the sentence link leads to the sentence in the text
-        anchor = row.find("td", "sentence").find("a").attrs["href"].removeprefix("#")
+    for row, record in zip(rows, expected, strict=True):
+        marked = [(m.attrs["data-label"], m.text()) for m in row.find("td", "sentence").iter("mark")]
+        assert marked == sorted(
+            [("QUANTITY", record["value_text"])]
+            + ([("INDICATOR", record["indicator"])] if record["indicator"] else []),
+            key=lambda m: record["sentence"].index(m[1]),
+        )  # the record's own indicator and value, in the sentence
+        anchor = row.find("td", "sentence").find("a").attrs["href"].removeprefix("#")  # to the sentence in the text
         assert text.find("a", "anchor", id=anchor)
         sentence_start = int(anchor.rsplit("-s", 1)[1])
         assert sentence_start == record["sentence_start"]

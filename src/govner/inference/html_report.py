@@ -159,7 +159,7 @@ class HtmlReportWriter:
         sentences = {row["sentence_start"] for row in rows}
         anchors = {start: f"d{number}-s{start}" for start in sentences}
         records = [
-            {**row, "sentence_html": highlight(row["sentence"], entities, row["sentence_start"]), "anchor": anchors[row["sentence_start"]]}
+            {**row, "sentence_html": record_sentence(row), "anchor": anchors[row["sentence_start"]]}
             for row in rows
         ]  # fmt: skip
         return Markup(
@@ -174,10 +174,12 @@ class HtmlReportWriter:
         )
 
 
-def highlight(text: str, entities: Iterable[Entity], offset: int = 0, anchors: dict[int, str] | None = None) -> Markup:
+def highlight(
+    text: str, entities: Iterable[Entity], offset: int = 0, anchors: dict[int, str] | None = None, scored: bool = True
+) -> Markup:
     """``text`` (which starts at ``offset`` in its document) escaped, with every entity inside it as
-    ``<mark class="ent" data-label=…>`` and an empty ``<a id=…>`` at each position of ``anchors``
-    (document offsets; one inside an entity goes before it)."""
+    ``<mark class="ent" data-label=…>`` (its score in the tooltip when ``scored``) and an empty
+    ``<a id=…>`` at each position of ``anchors`` (document offsets; one inside an entity goes before it)."""
     end = offset + len(text)
     spans = sorted((e for e in entities if offset <= e.start and e.end <= end), key=lambda e: e.start)
     pending = sorted((anchors or {}).items())
@@ -202,14 +204,24 @@ def highlight(text: str, entities: Iterable[Entity], offset: int = 0, anchors: d
         plain(entity.start)
         while pending and pending[0][0] < entity.end:
             parts.append(Markup('<a class="anchor" id="{}"></a>').format(pending.pop(0)[1]))
+        title = f"{entity.label} {entity.score:.2f}" if scored else entity.label
         parts.append(
-            Markup('<mark class="ent ent-{0}" data-label="{0}" data-start="{1}" data-end="{2}" title="{0} {3:.2f}">{4}</mark>').format(
-                entity.label, entity.start, entity.end, entity.score, text[entity.start - offset : entity.end - offset]
+            Markup('<mark class="ent ent-{0}" data-label="{0}" data-start="{1}" data-end="{2}" title="{3}">{4}</mark>').format(
+                entity.label, entity.start, entity.end, title, text[entity.start - offset : entity.end - offset]
             )
         )  # fmt: skip
         pos = entity.end
     plain(end)
     return Markup("").join(parts)
+
+
+def record_sentence(row: dict) -> Markup:
+    """The sentence of a record (a row of ``output_format=records``) with the record's own indicator
+    and value marked."""
+    spans = [Entity(row["value_start"], row["value_end"], "QUANTITY", row["value_text"], 1.0)]
+    if row["indicator_start"] is not None:
+        spans.append(Entity(row["indicator_start"], row["indicator_end"], "INDICATOR", row["indicator"], 1.0))
+    return highlight(row["sentence"], spans, row["sentence_start"], scored=False)
 
 
 def format_number(number: float | None) -> str:
