@@ -25,7 +25,7 @@ def report_job(cfg: DictConfig) -> int:
         cfg.input,
         cfg.output,
         output_format=str(cfg.output_format),
-        model_version=cfg.model_version or Path(cfg.input).name,
+        model_version=cfg.model_version or f"not recorded (the entities of {Path(cfg.input).name})",
         single_page_documents=cfg.html.single_page_documents,
     )
     print(summary)
