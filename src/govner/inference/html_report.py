@@ -14,7 +14,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -48,14 +48,6 @@ class _Section:
     html: Markup
 
 
-@dataclass
-class _Totals:
-    documents: int = 0
-    characters: int = 0
-    entities: Counter = field(default_factory=Counter)
-    records: int = 0
-
-
 class HtmlReportWriter:
     """Writes the report at ``close``; ``failures`` is the run's list of inputs that could not be
     read, read when the report is written."""
@@ -75,7 +67,6 @@ class HtmlReportWriter:
             loader=PackageLoader("govner.inference", "templates"), autoescape=True, undefined=StrictUndefined
         )
         self._env.filters["num"] = format_number
-        self._totals = _Totals()
         self._documents: list[DocumentSummary] = []
         self._buffered: list[_Section] = []  # sections kept for the single page until the batch is large
         self._paged = False
@@ -86,16 +77,12 @@ class HtmlReportWriter:
             output_row(doc.id, doc.source, start, sentence, record)
             for start, sentence, record in document_records(doc.text, prediction.entities)
         ]
-        report = self.table.add_document(doc.id, doc.source, rows)
+        self.table.add_document(doc.id, doc.source, rows)  # report number ``number - 1``
         summary = DocumentSummary(
             number, doc.id, doc.source, len(doc.text), Counter(e.label for e in prediction.entities), len(rows), ""
         )
         self._documents.append(summary)
-        self._totals.documents += 1
-        self._totals.characters += summary.characters
-        self._totals.entities.update(summary.entities)
-        self._totals.records += len(rows)
-        section = _Section(summary, self._section(number, doc, prediction.entities, rows, report))
+        section = _Section(summary, self._section(summary, doc, prediction.entities, rows))
         if not self._paged and len(self._documents) > self.single_page_documents:
             self._paged = True
             for buffered in self._buffered:
@@ -125,7 +112,12 @@ class HtmlReportWriter:
             "model_version": self.model_version,
             "labels": ENTITY_LABELS,
             "label_css": label_css(),
-            "totals": self._totals,
+            "totals": {
+                "documents": len(self._documents),
+                "characters": sum(d.characters for d in self._documents),
+                "entities": sum((d.entities for d in self._documents), Counter()),
+                "records": sum(d.records for d in self._documents),
+            },
             "documents": self._documents,
             "failures": list(self.failures),
             "table": self.table,
@@ -154,19 +146,18 @@ class HtmlReportWriter:
         (self.pages_dir / name).write_text(page, encoding="utf-8")
 
     def _section(
-        self, number: int, doc: InputDocument, entities: Sequence[Entity], rows: list[dict], report: int
+        self, summary: DocumentSummary, doc: InputDocument, entities: Sequence[Entity], rows: list[dict]
     ) -> Markup:
-        sentences = {row["sentence_start"] for row in rows}
-        anchors = {start: f"d{number}-s{start}" for start in sentences}
+        anchors = {row["sentence_start"]: f"d{summary.number}-s{row['sentence_start']}" for row in rows}
         records = [
             {**row, "sentence_html": record_sentence(row), "anchor": anchors[row["sentence_start"]]}
             for row in rows
         ]  # fmt: skip
         return Markup(
             self._env.get_template("section.html.j2").render(
-                number=number,
+                number=summary.number,
                 doc=doc,
-                summary=self._documents[report],
+                summary=summary,
                 labels=ENTITY_LABELS,
                 records=records,
                 text_html=highlight(doc.text, entities, 0, anchors),
