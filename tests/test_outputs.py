@@ -30,7 +30,9 @@ def test_records_output_jsonl_and_excel_csv(tmp_path):
         ("地区生产总值", "3.0%", 3.0, "%", "growth"),
     ]
     assert text[rows[0]["indicator_start"] : rows[0]["indicator_end"]] == "地区生产总值"  # document offsets
+    assert [r["canonical_indicator"] for r in rows] == ["gdp", "gdp"]  # configs/indicators.yaml
     raw = (tmp_path / "out.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     table = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8-sig")))
     assert list(table[0]) == list(RECORD_COLUMNS) and len(table) == 2
+    assert table[0]["canonical_indicator"] == "gdp"

@@ -6,8 +6,14 @@ import pytest
 from conftest import ROOT, export_tasks, write_json
 from markup import parse_markup
 
-from govner.data.spans import Document
-from govner.records.evaluation import ComparedRecord, linker_on_gold_spans, match_records, score_records
+from govner.data.spans import Document, Span
+from govner.records.evaluation import (
+    ComparedRecord,
+    linker_on_gold_spans,
+    match_records,
+    score_records,
+    whole_report_scores,
+)
 from govner.records.gold import GoldRecordError, load_gold_records
 
 GDP = "全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]，增长[[3.0|QUANTITY]][[%|UNIT]]。"
@@ -214,3 +220,23 @@ def test_a_gold_file_that_is_not_utf8_is_named(tmp_path, documents):
     path.write_bytes(b'{"task_id": 1, "text": "\xff"}\n')
     with pytest.raises(ValueError, match=r"gold.jsonl: not UTF-8"):
         load_gold_records(path, documents)
+
+
+def test_whole_report_scores_measure_the_boilerplate_filter(documents):
+    """Predicted spans that add a footnote marker and a clock time to the gold spans: with the filter
+    off they are spurious records, with it on precision is back to 1; the gold spans lose nothing."""
+    text = "深入开展“三送三解三优”［4］行动，会议于10:30开幕，建成[[12|QUANTITY]][[个|UNIT]][[社区食堂|INDICATOR]]。"
+    plain, spans = parse_markup(text)
+    docs = [*documents, Document("9", plain, spans, "r.txt", "export.json, task 9")]
+    noise = [
+        Span(plain.index("4"), plain.index("4") + 1, "QUANTITY"),
+        Span(plain.index("10"), plain.index("10") + 2, "QUANTITY"),
+    ]
+    predicted = [d.spans for d in documents] + [sorted([*spans, *noise])]
+    scores = {mode: r.metrics for mode, r in whole_report_scores(docs, predicted).items()}
+    unfiltered, filtered = scores["whole_end_to_end_unfiltered"], scores["whole_end_to_end"]
+    assert unfiltered["gold_records"] == filtered["gold_records"] == 6
+    assert unfiltered["predicted_records"] == 8 and unfiltered["records"]["precision"] == 0.75
+    assert filtered["predicted_records"] == 6 and filtered["records"]["precision"] == 1.0
+    assert filtered["records"]["recall"] == unfiltered["records"]["recall"] == 1.0
+    assert scores["whole_gold_spans_filtered"]["records"]["recall"] == 1.0

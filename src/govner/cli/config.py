@@ -163,6 +163,8 @@ class EvaluateRecordsSchema:
     rel_tol: float = 1.0e-6
     batch_size: int = 64
     decoding: Decoding | None = None
+    whole_reports: str | None = None
+    indicator_mapping: str | None = None
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """``govner evaluate-records`` (``scripts/evaluate_records.py``): score the indicator-record linker
-against gold records, on the gold spans and, with ``model_dir=``, end to end."""
+against gold records, on the gold spans and, with ``model_dir=``, end to end and on whole reports
+(the boilerplate filter off and on); and the canonical-indicator matcher on its gold mapping."""
 
 from __future__ import annotations
 
@@ -13,14 +14,18 @@ from omegaconf import DictConfig
 from govner.cli.common import annotation_tasks, optional_str
 from govner.cli.config import CONFIG_DIR, register_configs
 from govner.data.dataset import load_documents
+from govner.data.spans import Span
+from govner.data.split import read_sources
 from govner.inference.predictor import Predictor
 from govner.labels import ENTITY_LABELS
+from govner.records.catalogue import read_mapping, score_mapping
 from govner.records.evaluation import (
     RecordEvaluation,
     format_records_table,
     linker_on_gold_spans,
     linker_on_predicted_spans,
     score_records,
+    whole_report_scores,
 )
 from govner.records.gold import load_gold_records
 
@@ -42,6 +47,19 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
     if cfg.model_dir:
         predictor = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size, decoding=optional_str(cfg.decoding))
         results["end_to_end"] = score_records(sentences, linker_on_predicted_spans(sentences, predictor), cfg.rel_tol)
+        whole = [d for d in docs if d.source in read_sources(cfg.whole_reports)] if cfg.whole_reports else []
+        if whole:
+            spans = [
+                [Span(e.start, e.end, e.label) for e in p.entities] for p in predictor.predict([d.text for d in whole])
+            ]
+            results |= whole_report_scores(whole, spans, cfg.rel_tol)
+        elif cfg.whole_reports:
+            log.warning(
+                "%s: no annotated sentence of these reports in %s; whole reports not scored",
+                cfg.whole_reports,
+                cfg.data.path,
+            )
+    mapping = score_mapping(read_mapping(cfg.indicator_mapping)) if cfg.indicator_mapping else None
     out_dir = Path(cfg.output_dir)
     summary = {
         "gold": str(cfg.gold),
@@ -49,6 +67,7 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
         "sentences": len(sentences),
         "left_out": [str(p) for p in problems],
         **{mode: r.metrics for mode, r in results.items()},
+        "indicator_mapping": mapping,
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "metrics.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -57,6 +76,12 @@ def evaluate_records_job(cfg: DictConfig) -> dict[str, RecordEvaluation]:
     if problems:
         print(f"{len(problems)} problem(s) in the gold file; sentences left out (see metrics.json)")
     print(format_records_table({mode: r.metrics for mode, r in results.items()}))
+    if mapping:
+        print(
+            f"canonical indicators on {cfg.indicator_mapping}: {mapping['mentions']} mentions, "
+            f"{mapping['gold_mapped']} mapped by hand, {mapping['predicted_mapped']} by the catalogue, "
+            f"precision {mapping['precision']:.3f}, recall {mapping['recall']:.3f}"
+        )
     print(f"metrics: {out_dir / 'metrics.json'}\nerrors:  " + ", ".join(str(p) for p in written))
     return results
 

@@ -8,7 +8,10 @@ base unit, kind, sign and range ends agree, floats within a relative tolerance);
 each field over the matched pairs; and a strict F1 where every field must agree.
 
 Two modes: the linker on the gold spans of each sentence (the linker alone), and end to end
-(a model's predicted spans, then the linker).
+(a model's predicted spans, then the linker). On whole reports (every sentence of a report
+annotated, annotations/whole_reports.txt) there are no hand-made records: the reference is the
+linker on the gold spans, and :func:`whole_report_scores` measures what the boilerplate filter
+(:mod:`govner.records.boilerplate`) does to end-to-end records, and what it costs on the reference.
 """
 
 from __future__ import annotations
@@ -18,13 +21,14 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govner.data.spans import Span
+from govner.data.spans import Document, Span
 from govner.records.gold import GoldSentence
 from govner.records.linker import Record, link
+from govner.records.output import document_records
 from govner.records.schema import COMPARED_FIELDS, VALUE_FIELDS
 
 if TYPE_CHECKING:  # records build on data/ only; a predictor is passed in
@@ -42,13 +46,20 @@ __all__ = [
     "linker_on_predicted_spans",
     "match_records",
     "score_records",
+    "whole_report_scores",
 ]
 
 log = logging.getLogger(__name__)
 
 FIELDS = COMPARED_FIELDS  # "sign" is the sign of the base value, or of the value
 _FLOATS = ("value", "base_value", "value_high", "base_high")
-MODES = {"linker_on_gold_spans": "linker on gold spans", "end_to_end": "end to end (model spans → linker)"}
+MODES = {
+    "linker_on_gold_spans": "linker on gold spans",
+    "end_to_end": "end to end (model spans → linker)",
+    "whole_end_to_end_unfiltered": "whole reports, end to end, boilerplate kept",
+    "whole_end_to_end": "whole reports, end to end, boilerplate filtered",
+    "whole_gold_spans_filtered": "whole reports, gold spans, boilerplate filtered",
+}
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,44 @@ def linker_on_predicted_spans(sentences: Sequence[GoldSentence], predictor: Pred
         linked_rows(s.text, [Span(e.start, e.end, e.label) for e in p.entities])
         for s, p in zip(sentences, predictions, strict=True)
     ]
+
+
+def _document_rows(text: str, spans: Sequence[Span], keep_boilerplate: bool) -> list[ComparedRecord]:
+    """The records of a whole document as the records output makes them (sentence by sentence,
+    boilerplate filtered or not), their starts in document offsets."""
+    rows = []
+    for start, sentence, record in document_records(text, spans, keep_boilerplate=keep_boilerplate):
+        inside = [
+            Span(s.start - start, s.end - start, s.label)
+            for s in spans
+            if start <= s.start and s.end <= start + len(sentence)
+        ]
+        row = ComparedRecord.from_record(record, sentence, inside)
+        rows.append(replace(row, start=row.start + start))
+    return rows
+
+
+def whole_report_scores(
+    documents: Sequence[Document], predicted: Sequence[Sequence[Span]], rel_tol: float = 1e-6
+) -> dict[str, RecordEvaluation]:
+    """Whole-report records scored against the linker on the gold spans (boilerplate kept): the
+    records of the ``predicted`` spans of each document with the boilerplate filter off and on, and
+    the gold spans' records with the filter on (what it removes there is recall it costs)."""
+    reference = []
+    for doc in documents:
+        rows = _document_rows(doc.text, doc.spans, keep_boilerplate=True)
+        records = [{k: v for k, v in asdict(r).items() if k != "start"} for r in rows]
+        reference.append(GoldSentence(doc.id, doc.source, doc.text, doc.spans, records, [r.start for r in rows], 0))
+    pairs = list(zip(documents, predicted, strict=True))
+    return {
+        "whole_end_to_end_unfiltered": score_records(
+            reference, [_document_rows(d.text, s, True) for d, s in pairs], rel_tol
+        ),
+        "whole_end_to_end": score_records(reference, [_document_rows(d.text, s, False) for d, s in pairs], rel_tol),
+        "whole_gold_spans_filtered": score_records(
+            reference, [_document_rows(d.text, d.spans, False) for d in documents], rel_tol
+        ),
+    }
 
 
 def format_records_table(results: dict[str, dict]) -> str:

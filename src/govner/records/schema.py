@@ -38,8 +38,11 @@ class Record:
 
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record))
 OFFSET_FIELDS = ("indicator_start", "indicator_end", "value_start", "value_end")
-# ``output_format=records``: where the record was found, then the record, offsets into the document.
-OUTPUT_COLUMNS: tuple[str, ...] = ("document", "source", "sentence_start", "sentence", *RECORD_FIELDS)
+# ``output_format=records``: where the record was found, then the record, offsets into the document,
+# then the canonical id of its indicator (configs/indicators.yaml; empty when none matches).
+OUTPUT_COLUMNS: tuple[str, ...] = (
+    "document", "source", "sentence_start", "sentence", *RECORD_FIELDS, "canonical_indicator",
+)  # fmt: skip
 # A gold record holds every field but the offsets (its value is found by ``value_text``).
 GOLD_FIELDS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f not in OFFSET_FIELDS)
 # What pairs a predicted record with a gold one (with where the value starts in the sentence).
