@@ -16,7 +16,7 @@ def row(canonical, value_text, value, base_value, base_unit, kind="level", targe
     }  # fmt: skip
 
 
-GDP, REVENUE = "地区生产总值", "一般公共预算收入"
+GDP, REVENUE = "gdp", "general_budget_revenue"  # ids in configs/indicators.yaml
 
 
 def table() -> ComparisonTable:
@@ -49,8 +49,22 @@ def test_conflicting_values_are_all_listed_and_equal_values_merged():
         Column(REVENUE, "growth", False),
     ]  # fmt: skip
     assert t.coverage() == [
-        {"canonical_indicator": GDP, "reports": 1, "cells": 3, "conflicts": 1, "records": 5},
-        {"canonical_indicator": REVENUE, "reports": 1, "cells": 1, "conflicts": 0, "records": 1},
+        {
+            "canonical_indicator": GDP,
+            "name": "地区生产总值 (gdp)",
+            "reports": 1,
+            "cells": 3,
+            "conflicts": 1,
+            "records": 5,
+        },
+        {
+            "canonical_indicator": REVENUE,
+            "name": "一般公共预算收入 (general_budget_revenue)",
+            "reports": 1,
+            "cells": 1,
+            "conflicts": 0,
+            "records": 1,
+        },
     ]
     assert "3 reports (2 with a value)" in t.summary() and "2 without a canonical indicator left out" in t.summary()
 
@@ -60,9 +74,17 @@ def test_csv_has_one_row_per_report_and_shows_conflicts(tmp_path):
     assert (tmp_path / "table.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     rows = list(csv.reader((tmp_path / "table.csv").open(encoding="utf-8-sig")))
     assert rows == [
-        ["document", "source", f"{GDP} · level · actual", f"{GDP} · growth · actual", f"{GDP} · growth · target",
-         f"{REVENUE} · growth · actual"],
+        ["document", "source", "地区生产总值 (gdp) · level · actual", "地区生产总值 (gdp) · growth · actual",
+         "地区生产总值 (gdp) · growth · target", "一般公共预算收入 (general_budget_revenue) · growth · actual"],
         ["三亚", "city/三亚.txt", "971.3亿元 | 950亿元", "12%", "6% (左右)", ""],
         ["日照", "city/日照.txt", "", "", "", "-3%"],
         ["三亚", "other/三亚.txt", "", "", "", ""],
     ]  # fmt: skip
+
+
+def test_columns_put_the_indicators_most_reports_give_first():
+    t = ComparisonTable()
+    t.add_document("a", "a.txt", [row(GDP, "1%", 1, 1, "%", "growth"), row(GDP, "1亿元", 1, 1e8, "元")])
+    t.add_document("b", "b.txt", [row(REVENUE, "2%", 2, 2, "%", "growth")])
+    t.add_document("c", "c.txt", [row(REVENUE, "3%", 3, 3, "%", "growth")])
+    assert [c.canonical for c in t.columns] == [REVENUE, GDP, GDP]  # 2 reports before 1 (with 2 cells)

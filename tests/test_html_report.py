@@ -265,3 +265,42 @@ def test_govner_report_writes_the_same_report_from_the_entities_without_the_mode
     ]  # fmt: skip
     assert "'地区生产总值' at 40–46 does not match" in summary.failures[0].reason
     assert report_job(OmegaConf.create({"input": str(tmp_path / "missing.jsonl"), "output": "x.html"})) == 1
+
+
+def test_the_comparison_table_in_the_page_lists_conflicting_values(tmp_path):
+    """Records through the real linker and catalogue: two GDP levels in one report are both shown,
+    and each links to its sentence; a record with no canonical indicator is counted, not shown."""
+    marked = [
+        ("a", "全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]，增长[[3.0|QUANTITY]][[%|UNIT]]。"
+              "[[全市生产总值|INDICATOR]]达[[720|QUANTITY]][[亿元|UNIT]]。建成[[12|QUANTITY]][[个|UNIT]][[社区食堂|INDICATOR]]。"),
+        ("b", "[[地区生产总值|INDICATOR]][[7171100|QUANTITY]][[万元|UNIT]]。"),
+    ]  # fmt: skip
+    writer = make_writer("html", tmp_path / "report.html", "m")
+    for doc_id, text_marked in marked:
+        text, spans = parse_markup(text_marked)
+        entities = [Entity(s.start, s.end, s.label, text[s.start : s.end], 0.9) for s in spans]
+        writer.write(InputDocument(doc_id, f"{doc_id}.txt", text), DocumentPrediction(entities, 0.9))
+    writer.close()
+    page = parse(tmp_path / "report.html")
+    table = page.find("table", id="comparison")
+    headers = [th.text() for th in table.find("thead").iter("th")]
+    assert headers == ["document", "地区生产总值 (gdp)level · actual", "地区生产总值 (gdp)growth · actual"]
+    rows = {tr.find("th").text(): tr for tr in table.find("tbody").iter("tr")}
+    level_a, growth_a = list(rows["a"].iter("td"))
+    assert "conflict" in level_a.attrs["class"]
+    assert [a.text() for a in level_a.iter("a")] == ["717.11亿元", "720亿元"]
+    hrefs = [a.attrs["href"] for a in level_a.iter("a")]
+    assert all(page.find("a", "anchor", id=h.removeprefix("#")) for h in hrefs) and hrefs[0] != hrefs[1]
+    assert [a.text() for a in growth_a.iter("a")] == ["3.0%"] and growth_a.attrs["class"] == ""
+    assert [td.text() for td in rows["b"].iter("td")] == [
+        "7171100万元",
+        "",
+    ]  # the same value as a's first: its own report
+    assert "1 with conflicting values; 4 records in it, 1 without a canonical indicator left out" in page.text()
+    assert [r[1] for r in csv.reader((tmp_path / "report.comparison.csv").open(encoding="utf-8-sig"))][1:] == [
+        "a.txt", "b.txt"
+    ]  # fmt: skip
+    assert (
+        list(csv.reader((tmp_path / "report.comparison.csv").open(encoding="utf-8-sig")))[1][2]
+        == "717.11亿元 | 720亿元"
+    )

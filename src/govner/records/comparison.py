@@ -2,7 +2,7 @@
 ``output_format=records`` (:data:`~govner.records.schema.OUTPUT_COLUMNS`).
 
 A column is one canonical indicator, one kind of value (level, growth, share, …) and actual or
-target: 地区生产总值 · growth · actual. A cell holds every distinct value the report gives for its
+target: 地区生产总值 (gdp) · growth · actual, named from the catalogue (configs/indicators.yaml). A cell holds every distinct value the report gives for its
 column, in report order (the same number written twice counts once; 717.11亿元 and 7171100万元 are
 the same value), so a conflict is shown, never resolved silently. Records without a canonical
 indicator are left out and counted."""
@@ -14,12 +14,20 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from govner.records.catalogue import Catalogue
 from govner.records.normalize import Kind
 
 CANONICAL_COLUMN = "canonical_indicator"  # the records column the table is built from
 _KIND_ORDER = {kind.value: rank for rank, kind in enumerate(Kind)}
+
+
+@cache
+def catalogue_names() -> dict[str, str]:
+    """The Chinese name of each canonical id in the shipped catalogue."""
+    return {indicator.id: indicator.zh for indicator in Catalogue.load().indicators}
 
 
 @dataclass(frozen=True, order=True)
@@ -29,8 +37,14 @@ class Column:
     target: bool
 
     @property
+    def name(self) -> str:
+        """地区生产总值 (gdp); the id alone when the catalogue does not name it."""
+        zh = catalogue_names().get(self.canonical)
+        return f"{zh} ({self.canonical})" if zh else self.canonical
+
+    @property
     def header(self) -> str:
-        return f"{self.canonical} · {self.kind} · {'target' if self.target else 'actual'}"
+        return f"{self.name} · {self.kind} · {'target' if self.target else 'actual'}"
 
 
 @dataclass
@@ -64,7 +78,7 @@ class ComparisonTable:
         number = len(self.reports)
         self.reports.append(Report(document, source))
         for row in rows:
-            canonical = row.get(CANONICAL_COLUMN)
+            canonical = row[CANONICAL_COLUMN]
             if not canonical:
                 self.left_out += 1
                 continue
@@ -81,7 +95,7 @@ class ComparisonTable:
     @property
     def columns(self) -> list[Column]:
         """The filled columns: indicators covering the most reports first, then kind, actual before target."""
-        covered = Counter(column.canonical for _, column in self.cells)
+        covered = Counter(canonical for _, canonical in {(report, c.canonical) for report, c in self.cells})
         columns = {column for _, column in self.cells}
         return sorted(
             columns, key=lambda c: (-covered[c.canonical], c.canonical, _KIND_ORDER.get(c.kind, 99), c.target)
@@ -102,8 +116,9 @@ class ComparisonTable:
         for (report, column), values in self.cells.items():
             entry = stats.setdefault(
                 column.canonical,
-                {"canonical_indicator": column.canonical, "reports": set(), "cells": 0, "conflicts": 0, "records": 0},
-            )
+                {"canonical_indicator": column.canonical, "name": column.name, "reports": set(), "cells": 0,
+                 "conflicts": 0, "records": 0},
+            )  # fmt: skip
             entry["reports"].add(report)
             entry["cells"] += 1
             entry["conflicts"] += len(values) > 1
