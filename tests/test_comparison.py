@@ -71,6 +71,12 @@ def test_conflicting_values_are_all_listed_and_equal_values_merged():
 
 def test_csv_has_one_row_per_report_and_shows_conflicts(tmp_path):
     table().write_csv(tmp_path / "table.csv")
+    table().write_coverage_csv(tmp_path / "coverage.csv")
+    coverage = list(csv.DictReader((tmp_path / "coverage.csv").open(encoding="utf-8-sig")))
+    assert [(c["canonical_indicator"], c["reports"], c["cells"]) for c in coverage] == [
+        (GDP, "1", "3"),
+        (REVENUE, "1", "1"),
+    ]
     assert (tmp_path / "table.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
     rows = list(csv.reader((tmp_path / "table.csv").open(encoding="utf-8-sig")))
     assert rows == [

@@ -249,7 +249,7 @@ def test_govner_report_writes_the_same_report_from_the_entities_without_the_mode
     assert (summary.documents, summary.entities, summary.failures) == (3, sum(len(p.entities) for _, p in docs), [])
     written = sorted(p.relative_to(tmp_path / "direct") for p in (tmp_path / "direct").rglob("*.*"))
     assert written == sorted(p.relative_to(tmp_path / "replay") for p in (tmp_path / "replay").rglob("*.*"))
-    assert len(written) == 5  # index, three pages, the comparison CSV
+    assert len(written) == 6  # index, three pages, the comparison table and its coverage
     for name in written:
         assert (tmp_path / "replay" / name).read_bytes() == (tmp_path / "direct" / name).read_bytes(), name
 

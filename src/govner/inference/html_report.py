@@ -5,8 +5,9 @@ that failed and why), the comparison table (:mod:`govner.records.comparison`) an
 documents; then one section per document: its records (sortable, filterable), each beside its
 sentence, and its text with the entities highlighted in the labels' Label Studio colors, as spaCy's
 displaCy shows them. A batch of more than ``single_page_documents`` documents becomes an index page
-at ``path`` and one page per document in ``<stem>_pages/``. The comparison table is also written as
-CSV beside the report (``<stem>.comparison.csv``). Every text is escaped (the reports are untrusted)."""
+at ``path`` and one page per document in ``<stem>_pages/``. The comparison table and its coverage
+are also written as CSV beside the report (``<stem>.comparison.csv``, ``<stem>.coverage.csv``).
+Every text is escaped (the reports are untrusted)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ class HtmlReportWriter:
         self.path = path
         self.pages_dir = path.parent / f"{path.stem}_pages"
         self.csv_path = path.with_suffix(".comparison.csv")
+        self.coverage_path = path.with_suffix(".coverage.csv")
         self.model_version = model_version
         self.failures = failures
         self.single_page_documents = single_page_documents
@@ -102,9 +104,11 @@ class HtmlReportWriter:
         )
         self.path.write_text(page, encoding="utf-8")
         self.table.write_csv(self.csv_path)
+        self.table.write_coverage_csv(self.coverage_path)
         log.info("%s", self.table.summary())
-        log.info("HTML report: %s%s; comparison table: %s", self.path,
-                 f" (index; one page per document in {self.pages_dir})" if self._paged else "", self.csv_path)  # fmt: skip
+        log.info("HTML report: %s%s; comparison table: %s; its coverage: %s", self.path,
+                 f" (index; one page per document in {self.pages_dir})" if self._paged else "", self.csv_path,
+                 self.coverage_path)  # fmt: skip
 
     def _page_context(self) -> dict:
         return {

@@ -108,10 +108,12 @@ class RecordsWriter:
 
 
 class ComparisonWriter:
-    """The comparison table of the batch (report × canonical indicator → value) as CSV at ``path``."""
+    """The comparison table of the batch (report × canonical indicator → value) as CSV at ``path``,
+    and its coverage (reports and cells per canonical indicator) beside it, ``<stem>.coverage.csv``."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.coverage_path = path.with_name(f"{path.stem}.coverage.csv")
         self.table = ComparisonTable()
 
     def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
@@ -120,7 +122,8 @@ class ComparisonWriter:
 
     def close(self) -> None:
         self.table.write_csv(self.path)
-        log.info("%s", self.table.summary())
+        self.table.write_coverage_csv(self.coverage_path)
+        log.info("%s (%s, %s)", self.table.summary(), self.path, self.coverage_path)
 
 
 OUTPUT_FORMATS = ("jsonl", "labelstudio", "records", "comparison", "html")

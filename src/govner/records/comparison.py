@@ -148,6 +148,16 @@ class ComparisonTable:
                 cells = [" | ".join(v.text for v in self.cell(number, c)) for c in columns]
                 writer.writerow([report.document, report.source, *cells])
 
+    def write_coverage_csv(self, path: str | Path) -> None:
+        """:meth:`coverage` as CSV: one row per canonical indicator, most reports first."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fields = ["canonical_indicator", "name", "reports", "cells", "conflicts", "records"]
+        with path.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(self.coverage())
+
 
 def cell_text(row: Mapping) -> str:
     """The value as written, with its sign when the text does not show it (下降3% → -3%) and its hedge."""
