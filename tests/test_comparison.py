@@ -27,6 +27,7 @@ def table() -> ComparisonTable:
         row(GDP, "12%", 12, 12, "%", "growth", start=0),
         row(GDP, "950亿元", 950, 95_000_000_000, "元", start=90),  # a conflicting level
         row(GDP, "6%", 6, 6, "%", "growth", target=True, qualifier="左右", start=200),
+        row(GDP, "1位", 1, 1, "位", "growth", target=True, start=210),  # another unit: listed, no conflict
         row(None, "38.", 38, 38, "", start=300),  # no canonical indicator: left out
         row("", "22.", 22, 22, "", start=310),
     ])  # fmt: skip
@@ -40,10 +41,10 @@ def test_conflicting_values_are_all_listed_and_equal_values_merged():
     level = Column(GDP, "level", False)
     values = t.cell(0, level)
     assert [(v.text, v.mentions, v.sentences) for v in values] == [("971.3亿元", 2, [0, 40]), ("950亿元", 1, [90])]
-    assert [v.text for v in t.cell(0, Column(GDP, "growth", True))] == ["6% (左右)"]
+    assert [v.text for v in t.cell(0, Column(GDP, "growth", True))] == ["6% (左右)", "1位"]
     assert [v.text for v in t.cell(1, Column(REVENUE, "growth", False))] == ["-3%"]  # the sign written out
     assert t.cell(1, level) == [] and t.cell(2, level) == []
-    assert (t.records, t.left_out, t.conflicts, len(t.cells)) == (6, 2, 1, 4)
+    assert (t.records, t.left_out, t.conflicts, len(t.cells)) == (7, 2, 1, 4)
     assert t.columns == [  # most reports first, then kind, actual before target
         Column(GDP, "level", False), Column(GDP, "growth", False), Column(GDP, "growth", True),
         Column(REVENUE, "growth", False),
@@ -55,7 +56,7 @@ def test_conflicting_values_are_all_listed_and_equal_values_merged():
             "reports": 1,
             "cells": 3,
             "conflicts": 1,
-            "records": 5,
+            "records": 6,
         },
         {
             "canonical_indicator": REVENUE,
@@ -82,7 +83,7 @@ def test_csv_has_one_row_per_report_and_shows_conflicts(tmp_path):
     assert rows == [
         ["document", "source", "地区生产总值 (gdp) · level · actual", "地区生产总值 (gdp) · growth · actual",
          "地区生产总值 (gdp) · growth · target", "一般公共预算收入 (general_budget_revenue) · growth · actual"],
-        ["三亚", "city/三亚.txt", "971.3亿元 | 950亿元", "12%", "6% (左右)", ""],
+        ["三亚", "city/三亚.txt", "971.3亿元 | 950亿元", "12%", "6% (左右) | 1位", ""],
         ["日照", "city/日照.txt", "", "", "", "-3%"],
         ["三亚", "other/三亚.txt", "", "", "", ""],
     ]  # fmt: skip

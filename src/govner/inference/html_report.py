@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from govner.inference.inputs import InputDocument, InputFailure
 from govner.inference.predictor import DocumentPrediction, Entity
 from govner.labels import ENTITY_LABELS, LABEL_COLORS
-from govner.records.comparison import ComparisonTable
+from govner.records.comparison import ComparisonTable, conflicting
 from govner.records.output import document_records, output_row
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class HtmlReportWriter:
             "table": self.table,
             "columns": self.table.columns,
             "document_href": self._href_of_report,
+            "conflicting": conflicting,
         }
 
     def _href_of_report(self, report: int, sentence_start: int | None = None) -> str:

@@ -4,7 +4,8 @@
 A column is one canonical indicator, one kind of value (level, growth, share, …) and actual or
 target: 地区生产总值 (gdp) · growth · actual, named from the catalogue (configs/indicators.yaml). A cell holds every distinct value the report gives for its
 column, in report order (the same number written twice counts once; 717.11亿元 and 7171100万元 are
-the same value), so a conflict is shown, never resolved silently. Records without a canonical
+the same value), so a conflict — two different values in the same base unit — is shown, never
+resolved silently; values in different units (120个 | 3.5万户) are listed without being one. Records without a canonical
 indicator are left out and counted."""
 
 from __future__ import annotations
@@ -107,8 +108,8 @@ class ComparisonTable:
 
     @property
     def conflicts(self) -> int:
-        """Cells with more than one distinct value."""
-        return sum(len(values) > 1 for values in self.cells.values())
+        """Cells with conflicting values."""
+        return sum(conflicting(values.values()) for values in self.cells.values())
 
     def coverage(self) -> list[dict]:
         """Per canonical indicator (most reports first): reports covered, cells filled, conflicting cells, records."""
@@ -121,7 +122,7 @@ class ComparisonTable:
             )  # fmt: skip
             entry["reports"].add(report)
             entry["cells"] += 1
-            entry["conflicts"] += len(values) > 1
+            entry["conflicts"] += conflicting(values.values())
             entry["records"] += sum(v.mentions for v in values.values())
         rows = [{**entry, "reports": len(entry["reports"])} for entry in stats.values()]
         return sorted(rows, key=lambda r: (-r["reports"], -r["cells"], r["canonical_indicator"]))
@@ -157,6 +158,12 @@ class ComparisonTable:
             writer = csv.DictWriter(fh, fieldnames=fields)
             writer.writeheader()
             writer.writerows(self.coverage())
+
+
+def conflicting(values: Iterable[CellValue]) -> bool:
+    """Whether a cell's distinct values hold two in the same base unit."""
+    units = [value.base_unit for value in values]
+    return len(units) != len(set(units))
 
 
 def cell_text(row: Mapping) -> str:
