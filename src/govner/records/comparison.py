@@ -27,8 +27,13 @@ _KIND_ORDER = {kind.value: rank for rank, kind in enumerate(Kind)}
 
 @cache
 def catalogue_names() -> dict[str, str]:
-    """The Chinese name of each canonical id in the shipped catalogue."""
+    """The Chinese name of each canonical id in the shipped catalogue, in its order."""
     return {indicator.id: indicator.zh for indicator in Catalogue.load().indicators}
+
+
+def _catalogue_rank(canonical: str) -> int:
+    names = catalogue_names()
+    return list(names).index(canonical) if canonical in names else len(names)
 
 
 @dataclass(frozen=True, order=True)
@@ -95,11 +100,19 @@ class ComparisonTable:
 
     @property
     def columns(self) -> list[Column]:
-        """The filled columns: indicators covering the most reports first, then kind, actual before target."""
+        """The filled columns: indicators covering the most reports first (ties in catalogue order), then
+        kind, actual before target."""
         covered = Counter(canonical for _, canonical in {(report, c.canonical) for report, c in self.cells})
         columns = {column for _, column in self.cells}
         return sorted(
-            columns, key=lambda c: (-covered[c.canonical], c.canonical, _KIND_ORDER.get(c.kind, 99), c.target)
+            columns,
+            key=lambda c: (
+                -covered[c.canonical],
+                _catalogue_rank(c.canonical),
+                c.canonical,
+                _KIND_ORDER.get(c.kind, 99),
+                c.target,
+            ),
         )
 
     def cell(self, report: int, column: Column) -> list[CellValue]:
@@ -112,7 +125,8 @@ class ComparisonTable:
         return sum(conflicting(values.values()) for values in self.cells.values())
 
     def coverage(self) -> list[dict]:
-        """Per canonical indicator (most reports first): reports covered, cells filled, conflicting cells, records."""
+        """Per canonical indicator (most reports first, ties in catalogue order): reports covered, cells
+        filled, conflicting cells, records."""
         stats: dict[str, dict] = {}
         for (report, column), values in self.cells.items():
             entry = stats.setdefault(
@@ -125,7 +139,9 @@ class ComparisonTable:
             entry["conflicts"] += conflicting(values.values())
             entry["records"] += sum(v.mentions for v in values.values())
         rows = [{**entry, "reports": len(entry["reports"])} for entry in stats.values()]
-        return sorted(rows, key=lambda r: (-r["reports"], -r["cells"], r["canonical_indicator"]))
+        return sorted(
+            rows, key=lambda r: (-r["reports"], _catalogue_rank(r["canonical_indicator"]), r["canonical_indicator"])
+        )
 
     def summary(self) -> str:
         covered = {report for report, _ in self.cells}
