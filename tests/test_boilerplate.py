@@ -78,6 +78,7 @@ def test_offsets_are_read_in_the_sentence():
     [
         "[[三次产业比例|INDICATOR]]调整到[[20|QUANTITY]]:[[50|QUANTITY]]:[[30|QUANTITY]]",  # a ratio, not 20:50
         "完成[[2000|QUANTITY]][[人次培训计划|INDICATOR]]。",  # a bare 2000 that is a count
+        "[[三次产业比例|INDICATOR]]由[[19．3|QUANTITY]]：[[48．9|QUANTITY]]：[[31．8|QUANTITY]]调整",  # full-width
     ],
 )
 def test_ratios_and_bare_counts_that_look_like_times_or_years_are_kept(marked):
