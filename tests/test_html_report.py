@@ -16,8 +16,10 @@ import pytest
 from browser import browser_missing, headless_chromium
 from markup import parse_markup
 from omegaconf import OmegaConf
+from test_predictor import predictor as toy_predictor
 
 from govner.cli.report import report_job
+from govner.inference.batch import predict_files
 from govner.inference.inputs import InputDocument, InputFailure
 from govner.inference.predictor import DocumentPrediction, Entity
 from govner.inference.replay import replay_predictions
@@ -304,3 +306,23 @@ def test_the_comparison_table_in_the_page_lists_conflicting_values(tmp_path):
         list(csv.reader((tmp_path / "report.comparison.csv").open(encoding="utf-8-sig")))[1][2]
         == "717.11亿元 | 720亿元"
     )
+
+
+def test_govner_predict_html_lists_the_inputs_that_failed(tmp_path):
+    """Through batch inference (a real Predictor with a toy model that tags digits): the documents that
+    could not be read are in the summary with their reason, the others are tagged."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.txt").write_text("全年增长12亿元。", encoding="utf-8")
+    (folder / "b.jsonl").write_text('{"id": "b1", "text": "新增3家。"}\n{broken\n', encoding="utf-8")
+    (folder / "c.txt").write_bytes(b"\xff\xfe\x00bad")
+    summary = predict_files(toy_predictor(), str(folder), tmp_path / "out.html", output_format="html")
+    page = parse(tmp_path / "out.html")
+    assert page.find("td", "documents").text() == str(summary.documents) == "2"
+    assert page.find("td", "failed").text() == "2"
+    assert [li.text() for li in page.find("ul", "failures").iter("li")] == [
+        f"{folder / 'b.jsonl'}:2: invalid JSON: Expecting property name enclosed in double quotes",
+        f"{folder / 'c.txt'}: not UTF-8 (invalid byte at offset 0)",
+    ]
+    marks = [m.text() for m in page.iter("mark", "ent") if m.attrs["data-label"] == "QUANTITY"]
+    assert "12" in marks and "3" in marks
