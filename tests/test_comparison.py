@@ -95,3 +95,9 @@ def test_columns_put_the_indicators_most_reports_give_first():
     t.add_document("b", "b.txt", [row(REVENUE, "2%", 2, 2, "%", "growth")])
     t.add_document("c", "c.txt", [row(REVENUE, "3%", 3, 3, "%", "growth")])
     assert [c.canonical for c in t.columns] == [REVENUE, GDP, GDP]  # 2 reports before 1 (with 2 cells)
+
+
+def test_a_cell_shows_the_hedges_its_text_does_not():
+    t = ComparisonTable()
+    t.add_document("a", "a.txt", [row(REVENUE, "4.5万余元", 4.5, 45_000, "元", qualifier="余、约")])
+    assert [v.text for v in t.cell(0, Column(REVENUE, "level", False))] == ["4.5万余元 (约)"]

@@ -183,11 +183,13 @@ def conflicting(values: Iterable[CellValue]) -> bool:
 
 
 def cell_text(row: Mapping) -> str:
-    """The value as written, with its sign when the text does not show it (下降3% → -3%) and its hedge."""
+    """The value as written, with its sign when the text does not show it (下降3% → -3%) and the hedges
+    it does not show (6% (左右))."""
     text = str(row["value_text"])
     if row.get("value") is not None and row["value"] < 0 and not text.startswith(("-", "−")):
         text = "-" + text
-    return f"{text} ({row['qualifier']})" if row.get("qualifier") else text
+    hedges = [h for h in (row.get("qualifier") or "").split("、") if h and h not in text]  # 4.5万余人: 余 shown
+    return f"{text} ({'、'.join(hedges)})" if hedges else text
 
 
 def _value_key(row: Mapping) -> tuple:
