@@ -267,6 +267,9 @@ def test_govner_report_writes_the_same_report_from_the_entities_without_the_mode
     ]  # fmt: skip
     assert "'地区生产总值' at 40–46 does not match" in summary.failures[0].reason
     assert report_job(OmegaConf.create({"input": str(tmp_path / "missing.jsonl"), "output": "x.html"})) == 1
+    (tmp_path / "binary.jsonl").write_bytes(b"\xff\xfe")
+    cfg = {"input": str(tmp_path / "binary.jsonl"), "output": str(tmp_path / "x.html"), "output_format": "html"}
+    assert report_job(OmegaConf.create({**cfg, "model_version": None, "html": {"single_page_documents": 20}})) == 1
 
 
 def test_the_comparison_table_in_the_page_lists_conflicting_values(tmp_path):

@@ -21,13 +21,19 @@ def report_job(cfg: DictConfig) -> int:
     if not Path(cfg.input).is_file():
         print(f"{cfg.input}: no such file (expected the entities JSONL of govner predict output_format=jsonl)")
         return 1
-    summary = replay_predictions(
-        cfg.input,
-        cfg.output,
-        output_format=str(cfg.output_format),
-        model_version=cfg.model_version or f"not recorded (the entities of {Path(cfg.input).name})",
-        single_page_documents=cfg.html.single_page_documents,
-    )
+    try:
+        summary = replay_predictions(
+            cfg.input,
+            cfg.output,
+            output_format=str(cfg.output_format),
+            model_version=cfg.model_version or f"not recorded (the entities of {Path(cfg.input).name})",
+            single_page_documents=cfg.html.single_page_documents,
+        )
+    except UnicodeDecodeError as err:
+        print(
+            f"{cfg.input}: not UTF-8 (invalid byte at offset {err.start}); expected the entities JSONL of govner predict"
+        )
+        return 1
     print(summary)
     print(f"output: {cfg.output} ({cfg.output_format})")
     return 1 if summary.failures else 0

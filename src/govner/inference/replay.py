@@ -21,44 +21,48 @@ def read_predictions(path: Path) -> Iterator[tuple[InputDocument, DocumentPredic
     """Each line of an entities JSONL (``{"id", "source", "entities"}``) with its document; sources
     are read as ``govner predict`` read them (relative paths from the working directory)."""
     source, documents, unreadable = None, {}, None
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            item = json.loads(line)
-            doc_id, doc_source, raw = str(item["id"]), str(item["source"]), item["entities"]
-            entities = [
-                Entity(int(e["start"]), int(e["end"]), str(e["label"]), str(e["text"]), float(e["score"])) for e in raw
-            ]
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
-            yield InputFailure(
-                where,
-                f'expected {{"id", "source", "entities": [{{"start", "end", "label", "text", "score"}}]}} as govner predict writes it ({err})',
+    with path.open(encoding="utf-8") as lines:  # streamed: memory stays flat however long the batch
+        for lineno, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{lineno}"
+            try:
+                item = json.loads(line)
+                doc_id, doc_source, raw = str(item["id"]), str(item["source"]), item["entities"]
+                entities = [
+                    Entity(int(e["start"]), int(e["end"]), str(e["label"]), str(e["text"]), float(e["score"]))
+                    for e in raw
+                ]
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as err:
+                yield InputFailure(
+                    where,
+                    f'expected {{"id", "source", "entities": [{{"start", "end", "label", "text", "score"}}]}} as govner predict writes it ({err})',
+                )
+                continue
+            if doc_source != source:  # lines of one source follow each other: read it once
+                source = doc_source
+                documents, unreadable = {}, None
+                for found in read_documents(Path(source)):
+                    if isinstance(found, InputFailure):
+                        unreadable = found.reason
+                    else:
+                        documents.setdefault(found.id, found)
+            doc = documents.get(doc_id)
+            if doc is None:
+                yield InputFailure(
+                    where, f"document {doc_id!r} not found in {source}" + (f" ({unreadable})" if unreadable else "")
+                )
+                continue
+            wrong = next(
+                (e for e in entities if e.label not in ENTITY_LABELS or doc.text[e.start : e.end] != e.text), None
             )
-            continue
-        if doc_source != source:  # lines of one source follow each other: read it once
-            source = doc_source
-            documents, unreadable = {}, None
-            for found in read_documents(Path(source)):
-                if isinstance(found, InputFailure):
-                    unreadable = found.reason
-                else:
-                    documents.setdefault(found.id, found)
-        doc = documents.get(doc_id)
-        if doc is None:
-            yield InputFailure(
-                where, f"document {doc_id!r} not found in {source}" + (f" ({unreadable})" if unreadable else "")
-            )
-            continue
-        wrong = next((e for e in entities if e.label not in ENTITY_LABELS or doc.text[e.start : e.end] != e.text), None)
-        if wrong is not None:
-            yield InputFailure(
-                where,
-                f"entity {wrong.label} {wrong.text!r} at {wrong.start}–{wrong.end} does not match {source}: was it changed after tagging?",
-            )
-            continue
-        yield doc, DocumentPrediction(entities, mean_score=float("nan"))  # the scores of the text are not kept
+            if wrong is not None:
+                yield InputFailure(
+                    where,
+                    f"entity {wrong.label} {wrong.text!r} at {wrong.start}–{wrong.end} does not match {source}: was it changed after tagging?",
+                )
+                continue
+            yield doc, DocumentPrediction(entities, mean_score=float("nan"))  # the scores of the text are not kept
 
 
 def replay_predictions(
