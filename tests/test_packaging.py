@@ -1,5 +1,6 @@
-"""What an installed package needs besides the code: the configs ship inside the wheel, and the
-console command lists every entry point (``pip install .`` works outside the checkout)."""
+"""What an installed package needs besides the code: the configs and the HTML report's templates
+ship inside the wheel, and the console command lists every entry point (``pip install .`` works
+outside the checkout)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def test_the_wheel_ships_the_configs_and_the_console_command(tmp_path):
     config_dir = ROOT / "src" / "govner" / "configs"
     shipped = {p.relative_to(config_dir).as_posix() for p in config_dir.rglob("*.yaml")}
     assert shipped and shipped <= configs
+    templates = {p.name for p in (ROOT / "src" / "govner" / "inference" / "templates").iterdir()}
+    assert templates and {f"govner/inference/templates/{t}" for t in templates} <= names  # the HTML report's
     assert "govner = govner.cli.main:main" in entry_points
 
 

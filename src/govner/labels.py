@@ -1,5 +1,5 @@
 """The entity labels, read from configs/label_schema.yaml (the one list: training, evaluation,
-records, Label Studio), and their IOB2 tag set (see annotations/GUIDELINES.md)."""
+records, Label Studio), their colors, and their IOB2 tag set (see annotations/GUIDELINES.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from omegaconf import OmegaConf
 from govner.paths import CONFIG_DIR
 
 LABEL_SCHEMA_FILE = Path(CONFIG_DIR) / "label_schema.yaml"
-ENTITY_LABELS: tuple[str, ...] = tuple(OmegaConf.load(LABEL_SCHEMA_FILE).labels)
+_SCHEMA = OmegaConf.load(LABEL_SCHEMA_FILE)
+ENTITY_LABELS: tuple[str, ...] = tuple(_SCHEMA.labels)
+# The Label Studio color of each label (its labeling interface and the HTML report use them).
+LABEL_COLORS: dict[str, str] = {label: str(_SCHEMA.label_style[label].color) for label in ENTITY_LABELS}
 
 
 def iob2_tags(labels: tuple[str, ...] | list[str] = ENTITY_LABELS) -> list[str]:

@@ -22,6 +22,7 @@ __all__ = [
     "Decoding",
     "Fragments",
     "OutputFormat",
+    "ReportFormat",
     "Runtime",
     "Unit",
     "register_configs",
@@ -56,6 +57,16 @@ class OutputFormat(StrEnum):
     jsonl = "jsonl"
     labelstudio = "labelstudio"
     records = "records"
+    comparison = "comparison"
+    html = "html"
+
+
+class ReportFormat(StrEnum):
+    """What ``govner report`` writes from a tagged batch (``govner.inference.replay``)."""
+
+    records = "records"
+    comparison = "comparison"
+    html = "html"
 
 
 class Unit(StrEnum):
@@ -76,6 +87,11 @@ class TaskFields:
 @dataclass
 class ServeTaskFields(TaskFields):
     text_field: str = "text"
+
+
+@dataclass
+class HtmlReport:
+    single_page_documents: int = 20
 
 
 @dataclass
@@ -125,7 +141,17 @@ class PredictSchema:
     chunk_chars: int = 200_000
     max_chars: int | None = None
     stride: int | None = None
+    html: HtmlReport = field(default_factory=HtmlReport)
     labelstudio: TaskFields = field(default_factory=TaskFields)
+
+
+@dataclass
+class ReportSchema:
+    input: str = MISSING
+    output: str = MISSING
+    output_format: ReportFormat = ReportFormat.html
+    model_version: str | None = None
+    html: HtmlReport = field(default_factory=HtmlReport)
 
 
 @dataclass
@@ -192,6 +218,7 @@ SCHEMAS = {
     "train_schema": TrainSchema,
     "evaluate_schema": EvaluateSchema,
     "predict_schema": PredictSchema,
+    "report_schema": ReportSchema,
     "silver_schema": SilverSchema,
     "evaluate_records_schema": EvaluateRecordsSchema,
     "serve_schema": ServeSchema,

@@ -19,7 +19,14 @@ from govner.cli.boundary import DEBUG_ENV
 COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("train", "fine-tune a tagger and write its model directory (configs/train.yaml)"),
     "evaluate": ("evaluate", "score a model directory on its test split or an export (configs/evaluate.yaml)"),
-    "predict": ("predict", "tag report files: entities, Label Studio tasks or records (configs/predict.yaml)"),
+    "predict": (
+        "predict",
+        "tag report files: entities, Label Studio tasks, records, comparison table, HTML report (configs/predict.yaml)",
+    ),
+    "report": (
+        "report",
+        "a tagged batch as the HTML report, comparison table or records, without the model (configs/report.yaml)",
+    ),
     "pretrain": ("pretrain", "masked-LM pretraining of the character BERT on a corpus (configs/pretrain.yaml)"),
     "make-silver": (
         "make_silver",
@@ -41,7 +48,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "summarize-runs": ("summarize_runs", "tabulate the metrics of several model directories"),
     "bench-inference": ("bench_inference", "inference throughput benchmark (configs/bench_inference.yaml)"),
     "bench-train": ("bench_train", "training throughput benchmark"),
-    "crf-baseline": ("crf_baseline", "the feature CRF baseline, evaluated as train evaluates (configs/crf_baseline.yaml)"),
+    "crf-baseline": (
+        "crf_baseline",
+        "the feature CRF baseline, evaluated as train evaluates (configs/crf_baseline.yaml)",
+    ),
     "ablation": ("ablation", "the model-quality ablation behind docs/results.md"),
 }
 

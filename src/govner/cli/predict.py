@@ -1,5 +1,6 @@
 """``govner predict`` (``scripts/predict.py``): tag report files with a model directory and write
-entities (JSONL), Label Studio tasks or indicator records; see configs/predict.yaml."""
+entities (JSONL), Label Studio tasks, indicator records, the comparison table or the HTML report;
+see configs/predict.yaml."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def predict_job(cfg: DictConfig) -> int:
         to_name=cfg.labelstudio.to_name,
         shard=cfg.shard,
         num_shards=cfg.num_shards,
+        single_page_documents=cfg.html.single_page_documents,
     )
     print(summary)
     print(f"output: {cfg.output} ({cfg.output_format})")

@@ -70,10 +70,12 @@ def predict_files(
     to_name: str = "text",
     shard: int = 0,
     num_shards: int = 1,
+    single_page_documents: int = 20,
 ) -> BatchSummary:
     """Tag every document found at ``input_spec`` (those of ``shard`` when ``num_shards`` > 1) and
     write them to ``output`` in input order (``from_name``/``to_name``: the Label Studio control and
-    object of ``output_format="labelstudio"``). Documents are gathered into chunks of about
+    object of ``output_format="labelstudio"``; ``single_page_documents``: the most documents
+    ``output_format="html"`` puts in one page). Documents are gathered into chunks of about
     ``chunk_chars`` characters, so memory stays flat however many files there are. An output that
     is also an input is refused before anything is written; an interrupted run leaves the previous
     output as it was."""
@@ -85,7 +87,9 @@ def predict_files(
     summary = BatchSummary(files=len(files), skipped=inputs.skipped, fragment_policy=predictor.fragments)
     for item in inputs.skipped:
         log.warning("%s: skipped, %s", item.source, item.reason)
-    writer = make_writer(output_format, output, model_version, from_name, to_name)
+    writer = make_writer(
+        output_format, output, model_version, from_name, to_name, summary.failures, single_page_documents
+    )
     start = time.perf_counter()
     try:
         with tqdm(total=len(files), unit="file", desc="predict") as progress:

@@ -1,21 +1,28 @@
 """Writers for batch predictions: JSONL (one document per line), Label Studio tasks, indicator
-records (JSONL and CSV, rows from :mod:`govner.records.output`). Each writes into a temporary file
-that replaces its output only on :meth:`close`; :meth:`abort` (an interrupted run) leaves the
-previous output as it was."""
+records (JSONL and CSV, rows from :mod:`govner.records.output`), the comparison table of a batch
+(:mod:`govner.records.comparison`) and the HTML report (:mod:`govner.inference.html_report`). Each
+replaces its output only on :meth:`close`; :meth:`abort` (an interrupted run) leaves the previous
+output as it was."""
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
 from govner.data.labelstudio_format import REPORT_FIELD, prediction_task
 from govner.files import AtomicFile
-from govner.inference.inputs import InputDocument
+from govner.inference.html_report import HtmlReportWriter
+from govner.inference.inputs import InputDocument, InputFailure
 from govner.inference.predictor import DocumentPrediction
+from govner.records.comparison import ComparisonTable
 from govner.records.output import document_records, output_row
 from govner.records.schema import OUTPUT_COLUMNS
+
+log = logging.getLogger(__name__)
 
 
 class PredictionWriter(Protocol):
@@ -120,19 +127,59 @@ def csv_path(path: Path) -> Path:
 def output_files(output_format: str, path: str | Path) -> list[Path]:
     """Every file a writer of ``output_format`` writes for ``path``."""
     path = Path(path)
-    return [path, csv_path(path)] if output_format == "records" else [path]
+    if output_format == "records":
+        return [path, csv_path(path)]
+    if output_format in ("comparison", "html"):
+        return [path, path.with_name(f"{path.stem}.coverage.csv")] + (
+            [path.with_name(f"{path.stem}.comparison.csv")] if output_format == "html" else []
+        )
+    return [path]
 
 
-OUTPUT_FORMATS = ("jsonl", "labelstudio", "records")
+class ComparisonWriter:
+    """The comparison table of the batch (report × canonical indicator → value) as CSV at ``path``,
+    and its coverage (reports and cells per canonical indicator) beside it, ``<stem>.coverage.csv``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.coverage_path = path.with_name(f"{path.stem}.coverage.csv")
+        self.table = ComparisonTable()
+
+    def write(self, doc: InputDocument, prediction: DocumentPrediction) -> None:
+        rows = (output_row(doc.id, doc.source, *found) for found in document_records(doc.text, prediction.entities))
+        self.table.add_document(doc.id, doc.source, rows)
+
+    def abort(self) -> None:
+        """Nothing is written before :meth:`close`: the previous table stays."""
+
+    def close(self) -> None:
+        self.table.write_csv(self.path)
+        self.table.write_coverage_csv(self.coverage_path)
+        log.info("%s (%s, %s)", self.table.summary(), self.path, self.coverage_path)
+
+
+OUTPUT_FORMATS = ("jsonl", "labelstudio", "records", "comparison", "html")
 
 
 def make_writer(
-    output_format: str, path: str | Path, model_version: str, from_name: str = "label", to_name: str = "text"
+    output_format: str,
+    path: str | Path,
+    model_version: str,
+    from_name: str = "label",
+    to_name: str = "text",
+    failures: Sequence[InputFailure] = (),
+    single_page_documents: int = 20,
 ) -> PredictionWriter:
+    """``failures`` (the run's unreadable inputs, read at close) and ``single_page_documents`` are for
+    ``output_format="html"``."""
     if output_format == "jsonl":
         return JsonlWriter(Path(path))
     if output_format == "labelstudio":
         return LabelStudioWriter(Path(path), model_version, from_name, to_name)
     if output_format == "records":
         return RecordsWriter(Path(path))
+    if output_format == "comparison":
+        return ComparisonWriter(Path(path))
+    if output_format == "html":
+        return HtmlReportWriter(Path(path), model_version, failures, single_page_documents)
     raise ValueError(f"output_format must be one of {OUTPUT_FORMATS}, got {output_format!r}")
