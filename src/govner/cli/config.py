@@ -76,6 +76,23 @@ class TrainSchema:
 
 
 @dataclass
+class ActiveLearningSettings:
+    start: int = 300
+    batch: int = 300
+    rounds: int = 4
+    strategies: list[str] = field(default_factory=lambda: ["uncertainty", "random"])
+    seeds: list[int] = field(default_factory=lambda: [42])
+    runs_dir: str = MISSING
+    results: str = MISSING
+    plot: str = MISSING
+
+
+@dataclass
+class ActiveLearningSchema(TrainSchema):
+    active_learning: ActiveLearningSettings = field(default_factory=ActiveLearningSettings)
+
+
+@dataclass
 class EvaluateSchema:
     data: Any = None
     model_dir: str = MISSING
@@ -168,6 +185,7 @@ class LsPushSchema:
 
 SCHEMAS = {
     "train_schema": TrainSchema,
+    "active_learning_schema": ActiveLearningSchema,
     "evaluate_schema": EvaluateSchema,
     "predict_schema": PredictSchema,
     "silver_schema": SilverSchema,
