@@ -69,7 +69,8 @@ def _train(cfg: DictConfig, run_dir: Path, seed: int, texts: list[str]) -> dict:
 
 
 def simulate(cfg: DictConfig) -> list[Point]:
-    """Every strategy of ``cfg.active_learning`` for every seed: one :class:`Point` per trained model."""
+    """Every strategy of ``cfg.active_learning`` for every seed, round by round (a stopped simulation
+    has whole rounds to compare): one :class:`Point` per trained model."""
     al = cfg.active_learning
     runs_dir = Path(al.runs_dir)
     pool_all = sorted(d.text for d in prepare_data(cfg.data, tuple(cfg.labels)).documents["train"])
@@ -77,38 +78,41 @@ def simulate(cfg: DictConfig) -> list[Point]:
     for seed in al.seeds:
         start = sorted(random.Random(seed).sample(pool_all, al.start))
         first = runs_dir / f"start-s{seed}-n{len(start)}"
-        first_metrics = _train(cfg, first, seed, start)
+        metrics = _train(cfg, first, seed, start)
+        state = {s: (list(start), first, random.Random(seed)) for s in al.strategies}
         for strategy in al.strategies:
-            labeled, model_dir, metrics = list(start), first, first_metrics
-            rng = random.Random(seed)
-            for round_ in range(al.rounds + 1):
-                if round_:
-                    taken = set(labeled)
-                    pool = [t for t in pool_all if t not in taken]
-                    picked_file = runs_dir / f"{strategy}-s{seed}-r{round_}.json"
-                    if picked_file.exists():
-                        picked = json.loads(picked_file.read_text())
-                    else:
-                        picked = choose(strategy, pool, model_dir, al.batch, rng)
-                        picked_file.write_text(json.dumps(picked, ensure_ascii=False, indent=0), encoding="utf-8")
-                    labeled = sorted(labeled + picked)
-                    model_dir = runs_dir / f"{strategy}-s{seed}-n{len(labeled)}"
-                    metrics = _train(cfg, model_dir, seed, labeled)
-                points.append(
-                    Point(
-                        strategy,
-                        seed,
-                        round_,
-                        len(labeled),
-                        sum(map(len, labeled)),
-                        round(metrics["test"]["overall"]["f1"], 4),
-                        round(metrics["dev"]["overall"]["f1"], 4),
-                        metrics["training"]["seconds"],
-                    )
-                )
+            points.append(_point(strategy, seed, 0, start, metrics))
+        for round_ in range(1, al.rounds + 1):
+            for strategy in al.strategies:
+                labeled, model_dir, rng = state[strategy]
+                taken = set(labeled)
+                pool = [t for t in pool_all if t not in taken]
+                picked_file = runs_dir / f"{strategy}-s{seed}-r{round_}.json"
+                if picked_file.exists():
+                    picked = json.loads(picked_file.read_text(encoding="utf-8"))
+                else:
+                    picked = choose(strategy, pool, model_dir, al.batch, rng)
+                    picked_file.write_text(json.dumps(picked, ensure_ascii=False, indent=0), encoding="utf-8")
+                labeled = sorted(labeled + picked)
+                model_dir = runs_dir / f"{strategy}-s{seed}-n{len(labeled)}"
+                points.append(_point(strategy, seed, round_, labeled, _train(cfg, model_dir, seed, labeled)))
                 log.info("%s", points[-1])
-        (runs_dir / "points.json").write_text(json.dumps([asdict(p) for p in points], indent=1))
+                state[strategy] = (labeled, model_dir, rng)
+                (runs_dir / "points.json").write_text(json.dumps([asdict(p) for p in points], indent=1))
     return points
+
+
+def _point(strategy: str, seed: int, round_: int, labeled: list[str], metrics: dict) -> Point:
+    return Point(
+        strategy,
+        seed,
+        round_,
+        len(labeled),
+        sum(map(len, labeled)),
+        round(metrics["test"]["overall"]["f1"], 4),
+        round(metrics["dev"]["overall"]["f1"], 4),
+        metrics["training"]["seconds"],
+    )
 
 
 def plot(points: list[Point], path: Path) -> None:

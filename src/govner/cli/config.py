@@ -77,9 +77,9 @@ class TrainSchema:
 
 @dataclass
 class ActiveLearningSettings:
-    start: int = 300
-    batch: int = 300
-    rounds: int = 4
+    start: int = 200
+    batch: int = 200
+    rounds: int = 3
     strategies: list[str] = field(default_factory=lambda: ["uncertainty", "random"])
     seeds: list[int] = field(default_factory=lambda: [42])
     runs_dir: str = MISSING

@@ -133,14 +133,16 @@ def decoded_log_probs(
     crf: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
 ) -> torch.Tensor:
     """``(batch,)`` log-probability of the path :func:`decode` chose, under the model that chose it:
-    the CRF layer's (``viterbi`` with ``crf``); the classifier's over the IOB2-allowed paths
-    (``viterbi`` without); the product of the per-token probabilities (``argmax``)."""
+    the CRF layer's (``viterbi`` with ``crf``) or the classifier's (``viterbi`` without), over the
+    IOB2-allowed paths the decoder chooses among; the product of the per-token probabilities
+    (``argmax``)."""
     n_tags = logits.shape[-1]
+    forbidden = torch.where(allowed, 0.0, float("-inf"))
+    no_start = torch.where(can_start, 0.0, float("-inf"))
     if decoding == "viterbi" and crf is not None:
-        return path_log_probs(logits, lengths, path, *crf)
+        transitions, start, end = crf
+        return path_log_probs(logits, lengths, path, transitions + forbidden, start + no_start, end)
     if decoding == "viterbi":
-        forbidden = torch.where(allowed, 0.0, float("-inf"))
-        no_start = torch.where(can_start, 0.0, float("-inf"))
         return path_log_probs(logits.log_softmax(-1), lengths, path, forbidden, no_start, torch.zeros(n_tags))
     free = torch.zeros(n_tags, n_tags)
     return path_log_probs(logits.log_softmax(-1), lengths, path, free, torch.zeros(n_tags), torch.zeros(n_tags))
