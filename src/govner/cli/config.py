@@ -49,6 +49,13 @@ class Unit(StrEnum):
     paragraph = "paragraph"
 
 
+class PushOrder(StrEnum):
+    """In what order ``govner ls-push`` imports the units (``govner.labelstudio.tasks.rank``)."""
+
+    uncertainty = "uncertainty"
+    random = "random"
+
+
 @dataclass
 class TaskFields:
     """Where predictions go in a Label Studio task: the Labels control and the Text object."""
@@ -178,6 +185,8 @@ class LsPushSchema:
     model_dir: str | None = None
     model_version: str | None = None
     limit: int | None = None
+    order: PushOrder = PushOrder.uncertainty
+    seed: int = 0
     exclude: str | None = None
     batch_size: int = 64
     labelstudio: TaskFields = field(default_factory=TaskFields)

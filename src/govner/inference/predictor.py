@@ -50,8 +50,13 @@ class DocumentPrediction:
     path_log_prob: float = 0.0  # log-probability of the decoded tag path (all windows)
 
     @property
+    def path_prob(self) -> float:
+        """The probability the model gives its own tag path."""
+        return math.exp(self.path_log_prob)
+
+    @property
     def uncertainty(self) -> float:
-        """1 − the probability the model gives its own tag path: what to annotate first."""
+        """1 − :attr:`path_prob`: what to annotate first."""
         return -math.expm1(self.path_log_prob) + 0.0  # + 0.0: no -0.0
 
 

@@ -6,8 +6,8 @@ decoded for the task (its CRF layer's, see :mod:`govner.inference.decoding`); ti
 order. It spreads over [0, 1] where the weakest character's confidence saturates near 1, and the
 simulation of ``govner active-learning`` (docs/results.md) measured what ordering by it is worth.
 ``order=random`` shuffles instead (seeded). Tasks are imported in that order (so the project's
-sequential label stream serves them in it) and carry ``data.uncertainty``; the task's
-prediction score is the weakest-point confidence, so the Data Manager sorts by either.
+label stream serves them in it) and carry ``data.uncertainty``; the task's prediction score is
+the path probability (``1 - uncertainty``), which Label Studio's uncertainty sampling serves lowest first.
 """
 
 from __future__ import annotations
@@ -94,9 +94,9 @@ def unit_task(
     to_name: str = "text",
 ) -> dict:
     """An import task: ``data`` with text, source, offset and uncertainty; the model's
-    spans as a prediction (UTF-16 offsets, per-span score, task score = weakest-point confidence)."""
+    spans as a prediction (UTF-16 offsets, per-span score, task score = the decoded path's probability)."""
     data = {"text": unit.text, "source": unit.source, "offset": unit.offset}
     if prediction is None:
         return prediction_task(data, None, 1.0, model_version)
     data["uncertainty"] = uncertainty(prediction)
-    return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)
+    return prediction_task(data, prediction.entities, prediction.path_prob, model_version, from_name, to_name)
