@@ -15,10 +15,10 @@ from govner.bench.active_learning import END, START, Point, write_results
 
 def points():
     return [
-        Point("uncertainty", 42, 0, 200, 13_000, 0.61, 0.6, 10.0),
-        Point("random", 42, 0, 200, 13_000, 0.61, 0.6, 10.0),
-        Point("uncertainty", 42, 1, 400, 48_000, 0.73, 0.7, 20.0),
-        Point("random", 42, 1, 400, 27_000, 0.66, 0.65, 15.0),
+        Point("uncertainty", 42, 0, 200, 13_000, 500, 0.61, 0.6, 10.0),
+        Point("random", 42, 0, 200, 13_000, 500, 0.61, 0.6, 10.0),
+        Point("uncertainty", 42, 1, 400, 48_000, 1_900, 0.73, 0.7, 20.0),
+        Point("random", 42, 1, 400, 27_000, 1_000, 0.66, 0.65, 15.0),
     ]
 
 
@@ -29,7 +29,7 @@ def test_results_section_holds_the_table_and_the_plot_and_is_replaced_on_a_rerun
     write_results(points()[:2], results, plot, "notes again")
     text = results.read_text(encoding="utf-8")
     assert text.startswith("# Results\n\nother sections stay.\n") and text.count(START) == text.count(END) == 1
-    assert "notes again" in text and "| 0 | 200 | 13,000 | 0.610 | 200 | 13,000 | 0.610 |" in text
+    assert "notes again" in text and "| 0 | 200 | 13,000 | 500 | 0.610 | 200 | 13,000 | 500 | 0.610 |" in text
     assert "| 1 |" not in text  # the first run's rows are gone
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

@@ -38,6 +38,7 @@ class Point:
     round: int
     sentences: int
     characters: int
+    entities: int  # gold spans in the labeled sentences: what the annotator marked or checked
     test_f1: float
     dev_f1: float
     train_seconds: float
@@ -73,7 +74,9 @@ def simulate(cfg: DictConfig) -> list[Point]:
     has whole rounds to compare): one :class:`Point` per trained model."""
     al = cfg.active_learning
     runs_dir = Path(al.runs_dir)
-    pool_all = sorted(d.text for d in prepare_data(cfg.data, tuple(cfg.labels)).documents["train"])
+    train_docs = prepare_data(cfg.data, tuple(cfg.labels)).documents["train"]
+    n_spans = {d.text: len(d.spans) for d in train_docs}
+    pool_all = sorted(n_spans)
     points = []
     for seed in al.seeds:
         start = sorted(random.Random(seed).sample(pool_all, al.start))
@@ -81,7 +84,7 @@ def simulate(cfg: DictConfig) -> list[Point]:
         metrics = _train(cfg, first, seed, start)
         state = {s: (list(start), first, random.Random(seed)) for s in al.strategies}
         for strategy in al.strategies:
-            points.append(_point(strategy, seed, 0, start, metrics))
+            points.append(_point(strategy, seed, 0, start, n_spans, metrics))
         for round_ in range(1, al.rounds + 1):
             for strategy in al.strategies:
                 labeled, model_dir, rng = state[strategy]
@@ -95,20 +98,22 @@ def simulate(cfg: DictConfig) -> list[Point]:
                     picked_file.write_text(json.dumps(picked, ensure_ascii=False, indent=0), encoding="utf-8")
                 labeled = sorted(labeled + picked)
                 model_dir = runs_dir / f"{strategy}-s{seed}-n{len(labeled)}"
-                points.append(_point(strategy, seed, round_, labeled, _train(cfg, model_dir, seed, labeled)))
+                metrics = _train(cfg, model_dir, seed, labeled)
+                points.append(_point(strategy, seed, round_, labeled, n_spans, metrics))
                 log.info("%s", points[-1])
                 state[strategy] = (labeled, model_dir, rng)
                 (runs_dir / "points.json").write_text(json.dumps([asdict(p) for p in points], indent=1))
     return points
 
 
-def _point(strategy: str, seed: int, round_: int, labeled: list[str], metrics: dict) -> Point:
+def _point(strategy: str, seed: int, round_: int, labeled: list[str], n_spans: dict[str, int], metrics: dict) -> Point:
     return Point(
         strategy,
         seed,
         round_,
         len(labeled),
         sum(map(len, labeled)),
+        sum(n_spans[t] for t in labeled),
         round(metrics["test"]["overall"]["f1"], 4),
         round(metrics["dev"]["overall"]["f1"], 4),
         metrics["training"]["seconds"],
@@ -146,22 +151,24 @@ def _mean(values: list[float]) -> float:
 
 
 def table(points: list[Point]) -> str:
-    """Markdown: one row per round, the strategies side by side (sentences, characters, test F1)."""
+    """Markdown: one row per round, the strategies side by side (sentences, characters, gold entities, test F1)."""
     strategies = sorted({p.strategy for p in points})
     seeds = sorted({p.seed for p in points})
-    header = "| round | " + " | ".join(f"{s}: sentences | {s}: characters | {s}: test F1" for s in strategies) + " |"
-    rule = "|---:|" + "---:|---:|---:|" * len(strategies)
+    columns = ("sentences", "characters", "entities", "test F1")
+    header = "| round | " + " | ".join(f"{s}: {c}" for s in strategies for c in columns) + " |"
+    rule = "|---:|" + "---:|" * len(columns) * len(strategies)
     rows = [header, rule]
     for round_ in sorted({p.round for p in points}):
         cells = []
         for s in strategies:
             group = [p for p in points if p.strategy == s and p.round == round_]
             if len(group) < len(seeds):
-                cells += ["", "", ""]
+                cells += [""] * len(columns)
                 continue
             cells += [
                 f"{_mean([p.sentences for p in group]):.0f}",
                 f"{_mean([p.characters for p in group]):,.0f}",
+                f"{_mean([p.entities for p in group]):,.0f}",
                 f"{_mean([p.test_f1 for p in group]):.3f}",
             ]
         rows.append(f"| {round_} | " + " | ".join(cells) + " |")

@@ -15,6 +15,8 @@ from govner.labelstudio.tasks import Tagger, Unit, rank, report_source, report_u
 log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 500  # tasks per import request
+# the label stream that serves each push order (a project setting of Label Studio)
+SAMPLING = {"uncertainty": "Uncertainty sampling", "random": "Sequential sampling"}
 
 
 @dataclass
@@ -75,7 +77,9 @@ def push_units(
 ) -> PushReport:
     """Import the units whose text the project does not hold yet, each with the tagger's spans as
     a prediction, in ``ordering`` (:func:`~govner.labelstudio.tasks.rank`: most uncertain first, or
-    shuffled with ``seed``; input order without a tagger); ``limit`` keeps the first ``limit`` of that order."""
+    shuffled with ``seed``; input order without a tagger); ``limit`` keeps the first ``limit`` of that order.
+    The project's label stream is set to serve that order: uncertainty sampling (lowest prediction
+    score, the path probability, first) or sequential sampling (import order)."""
     report = PushReport(project_id, units=len(units))
     existing = project_texts(client, project_id)
     seen: set[str] = set()
@@ -93,6 +97,8 @@ def push_units(
         log.info("tagging %d new units (%d characters)", len(fresh), sum(len(u.text) for u in fresh))
         predictions = tagger.predict([u.text for u in fresh])
     order = rank(predictions, ordering, seed) if predictions is not None else list(range(len(fresh)))
+    if predictions is not None:
+        client.projects.update(id=project_id, sampling=SAMPLING[ordering])
     if limit is not None:
         report.over_limit = max(0, len(order) - limit)
         order = order[:limit]
