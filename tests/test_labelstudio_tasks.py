@@ -1,5 +1,6 @@
 """Label Studio tasks without a server: labeling interface, units, uncertainty order, offsets."""
 
+import math
 import os
 import subprocess
 import sys
@@ -27,13 +28,13 @@ HARD = "🚀新增𠀀企业１６８家,增长3.5%;(区教育局)"
 
 
 class StubTagger:
-    """Predictions with known confidences: ``lowest[text]`` for the weakest character."""
+    """Predictions with known confidences: ``lowest[text]`` for the decoded path and the weakest character."""
 
     def __init__(self, lowest: dict[str, float]) -> None:
         self.lowest = lowest
 
     def predict(self, texts):
-        return [DocumentPrediction([], mean_score=0.99, min_score=self.lowest[t]) for t in texts]
+        return [DocumentPrediction([], 0.99, self.lowest[t], path_log_prob=math.log(self.lowest[t])) for t in texts]
 
 
 def test_labeling_config_comes_from_the_schema_with_colors_and_hotkeys():
@@ -94,9 +95,8 @@ def test_report_source_is_relative_to_the_corpus_root(tmp_path):
 def test_uncertainty_order_puts_the_least_confident_first():
     confidences = {"a": 0.97, "b": 0.41, "c": 0.88, "d": 0.41, "e": 0.60}
     predictions = StubTagger(confidences).predict(list(confidences))
-    predictions[3] = DocumentPrediction([], mean_score=0.50, min_score=0.41)  # ties with b, lower mean: first
     order = rank_by_uncertainty(predictions)
-    assert [list(confidences)[i] for i in order] == ["d", "b", "e", "c", "a"]
+    assert [list(confidences)[i] for i in order] == ["b", "d", "e", "c", "a"]  # ties (b, d) keep their order
 
 
 def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
@@ -107,9 +107,9 @@ def test_prediction_task_offsets_survive_the_round_trip_through_utf16():
         position = start + len(surface)
         entities.append(Entity(start, position, label, surface, 0.8))
     entities.append(Entity(HARD.index("区教育局"), HARD.index("区教育局") + 4, "ORG", "区教育局", 0.6))
-    task = unit_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35), "m@1")
+    task = unit_task(Unit(HARD, "a/r.txt", 7), DocumentPrediction(entities, 0.9, 0.35, path_log_prob=math.log(0.35)), "m@1")
     prediction = task["predictions"][0]
-    assert (prediction["model_version"], prediction["score"]) == ("m@1", 0.35)
+    assert (prediction["model_version"], prediction["score"]) == ("m@1", pytest.approx(0.35))
     assert task["data"] == {"text": HARD, "report": "a/r.txt", "offset": 7, "uncertainty": 0.65}
     units = Utf16Offsets(HARD)
     for region, entity in zip(prediction["result"], entities, strict=True):

@@ -182,7 +182,7 @@ def test_the_serve_script_serves_a_saved_model_to_label_studio(labelstudio_serve
         for text, task, want in zip(texts, tasks, expected, strict=True):
             (prediction,) = labelstudio_server.client.predictions.list(task=task.id)
             assert prediction.model_version == ModelDir(model_dir).version()
-            assert prediction.score == pytest.approx(want.min_score)
+            assert prediction.score == pytest.approx(want.path_prob)
             assert regions(prediction.result) == utf16(text, [(e.start, e.end, e.label) for e in want.entities])
         assert any(expected[1].entities), "the untrained model predicts no span: the comparison shows nothing"
     finally:

@@ -76,6 +76,13 @@ class Unit(StrEnum):
     paragraph = "paragraph"
 
 
+class PushOrder(StrEnum):
+    """In what order ``govner ls-push`` imports the units (``govner.labelstudio.tasks.rank``)."""
+
+    uncertainty = "uncertainty"
+    random = "random"
+
+
 @dataclass
 class TaskFields:
     """Where predictions go in a Label Studio task: the Labels control and the Text object."""
@@ -106,6 +113,23 @@ class TrainSchema:
     seed: int = 42
     decoding: Decoding = Decoding.viterbi
     output_dir: str = MISSING
+
+
+@dataclass
+class ActiveLearningSettings:
+    start: int = 200
+    batch: int = 200
+    rounds: int = 3
+    strategies: list[str] = field(default_factory=lambda: ["uncertainty", "random"])
+    seeds: list[int] = field(default_factory=lambda: [42])
+    runs_dir: str = MISSING
+    results: str = MISSING
+    plot: str = MISSING
+
+
+@dataclass
+class ActiveLearningSchema(TrainSchema):
+    active_learning: ActiveLearningSettings = field(default_factory=ActiveLearningSettings)
 
 
 @dataclass
@@ -208,6 +232,8 @@ class LsPushSchema:
     model_dir: str | None = None
     model_version: str | None = None
     limit: int | None = None
+    order: PushOrder = PushOrder.uncertainty
+    seed: int = 0
     exclude: str | None = None
     batch_size: int = 64
     labelstudio: TaskFields = field(default_factory=TaskFields)
@@ -216,6 +242,7 @@ class LsPushSchema:
 
 SCHEMAS = {
     "train_schema": TrainSchema,
+    "active_learning_schema": ActiveLearningSchema,
     "evaluate_schema": EvaluateSchema,
     "predict_schema": PredictSchema,
     "report_schema": ReportSchema,

@@ -37,7 +37,9 @@ def push_job(cfg: DictConfig) -> int:
     if cfg.model_dir:
         tagger = Predictor.from_dir(cfg.model_dir, batch_size=cfg.batch_size)
         version = cfg.model_version or ModelDir(cfg.model_dir).version()
-    report = push_units(client, project.id, units, tagger, version, cfg.limit, ls.from_name, ls.to_name)
+    report = push_units(
+        client, project.id, units, tagger, version, cfg.limit, ls.from_name, ls.to_name, str(cfg.order), cfg.seed
+    )
     report.failures = failures
     report.units, report.annotated = read, read - len(units)
     if tagger is not None and report.pushed:

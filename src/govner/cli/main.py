@@ -53,6 +53,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "the feature CRF baseline, evaluated as train evaluates (configs/crf_baseline.yaml)",
     ),
     "ablation": ("ablation", "the model-quality ablation behind docs/results.md"),
+    "active-learning": (
+        "active_learning",
+        "simulation: uncertainty order against random order (configs/active_learning.yaml)",
+    ),
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -132,10 +132,14 @@ def load_silver(data: DataSettings, labels: tuple[str, ...], held_out: set[str])
 
 
 def prepare_data(
-    data: DataSettings | DictConfig, labels: tuple[str, ...], tasks: list[RawTask] | None = None
+    data: DataSettings | DictConfig,
+    labels: tuple[str, ...],
+    tasks: list[RawTask] | None = None,
+    train_texts: Collection[str] | None = None,
 ) -> PreparedData:
     """Validate ``tasks`` (default: the export file(s) at ``data.path``), split by report and
-    segment, as ``data`` says."""
+    segment, as ``data`` says; ``train_texts``: keep only these training sentences (active
+    learning: dev and test stay whole)."""
     data = DataSettings.of(data)
     docs, report = load_documents(data, labels, tasks)
     split_cfg = data.split
@@ -149,6 +153,10 @@ def prepare_data(
         keep = round(len(splits["train"]) * fraction)
         splits["train"] = random.Random(split_cfg.seed).sample(splits["train"], keep)
         log.info("train_fraction=%s: %d training documents kept", fraction, keep)
+    if train_texts is not None:
+        wanted = set(train_texts)
+        splits["train"] = [d for d in splits["train"] if d.text in wanted]
+        log.info("train_texts: %d of %d given sentences found in train", len(splits["train"]), len(wanted))
     if data.silver_path:
         held_out = {d.source for name in ("dev", "test") for d in splits[name]}
         silver = load_silver(data, labels, held_out)

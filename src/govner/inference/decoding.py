@@ -93,3 +93,56 @@ def decode(
     if decoding == "viterbi":
         return batch_viterbi(logits.log_softmax(-1), lengths, allowed, can_start)
     return logits.argmax(-1)
+
+
+def path_log_probs(
+    emissions: torch.Tensor,
+    lengths: torch.Tensor,
+    path: torch.Tensor,
+    transitions: torch.Tensor,
+    start: torch.Tensor,
+    end: torch.Tensor,
+) -> torch.Tensor:
+    """``(batch,)`` log-probability of each row's ``path`` under the linear-chain model with these
+    emission, transition, start and end scores: its score minus the log-sum over all paths (the
+    forward algorithm). Rows are left-aligned with ``lengths`` real positions; an empty row has
+    probability 1."""
+    n_rows, width, _ = emissions.shape
+    if width == 0:
+        return torch.zeros(n_rows)
+    inside = torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
+    emitted = torch.where(inside, emissions.gather(2, path.unsqueeze(2)).squeeze(2), 0.0).sum(1)
+    moved = torch.where(inside[:, 1:], transitions[path[:, :-1], path[:, 1:]], 0.0).sum(1)
+    last = path.gather(1, (lengths - 1).clamp(min=0).unsqueeze(1)).squeeze(1)
+    score = start[path[:, 0]] + emitted + moved + end[last]
+    alpha = start + emissions[:, 0]
+    for t in range(1, width):
+        step = torch.logsumexp(alpha.unsqueeze(2) + transitions, 1) + emissions[:, t]
+        alpha = torch.where(inside[:, t : t + 1], step, alpha)
+    log_prob = score - torch.logsumexp(alpha + end, 1)
+    return torch.where(lengths > 0, log_prob, 0.0).clamp(max=0.0)
+
+
+def decoded_log_probs(
+    logits: torch.Tensor,
+    lengths: torch.Tensor,
+    path: torch.Tensor,
+    decoding: str,
+    allowed: torch.Tensor,
+    can_start: torch.Tensor,
+    crf: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
+) -> torch.Tensor:
+    """``(batch,)`` log-probability of the path :func:`decode` chose, under the model that chose it:
+    the CRF layer's (``viterbi`` with ``crf``) or the classifier's (``viterbi`` without), over the
+    IOB2-allowed paths the decoder chooses among; the product of the per-token probabilities
+    (``argmax``)."""
+    n_tags = logits.shape[-1]
+    forbidden = torch.where(allowed, 0.0, float("-inf"))
+    no_start = torch.where(can_start, 0.0, float("-inf"))
+    if decoding == "viterbi" and crf is not None:
+        transitions, start, end = crf
+        return path_log_probs(logits, lengths, path, transitions + forbidden, start + no_start, end)
+    if decoding == "viterbi":
+        return path_log_probs(logits.log_softmax(-1), lengths, path, forbidden, no_start, torch.zeros(n_tags))
+    free = torch.zeros(n_tags, n_tags)
+    return path_log_probs(logits.log_softmax(-1), lengths, path, free, torch.zeros(n_tags), torch.zeros(n_tags))

@@ -1,10 +1,13 @@
 """Tag whole documents: segment, batch by length, run the model, merge windows back.
 
 Documents are cut exactly as in training (sentences, long ones in overlapping windows, none
-longer than the model's position limit in tokens, whatever ``max_chars`` says); where windows overlap, each character keeps the prediction of the window in which it
-lies farthest from an edge. Spans come back as document offsets with a confidence score.
-Touching same-label spans (城镇│新│就业: ``B-X`` right after an ``X`` entity) are counted in
-each prediction and, under the ``merge`` policy, joined into one entity; ``flag`` leaves them apart.
+longer than the model's position limit in tokens, whatever ``max_chars`` says); where windows
+overlap, each character keeps the prediction of the window in which it lies farthest from an edge.
+Spans come back as document offsets with a confidence score, and each document with its
+uncertainty: 1 − the probability the model gives the tag path it decoded (the product over the
+document's windows). Touching same-label spans (城镇│新│就业: ``B-X`` right after an ``X`` entity)
+are counted in each prediction and, under the ``merge`` policy, joined into one entity; ``flag``
+leaves them apart.
 
 Segments of all documents given at once are sorted by length and packed into batches of
 about the same number of tokens (many short sentences, or fewer long ones), so padding and
@@ -14,6 +17,7 @@ per-batch overhead stay small; decoding and merging work on whole arrays, not ch
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,7 @@ from govner.data.segmentation import Segment, segment
 from govner.data.spans import merge_touching, touching_same_label
 from govner.errors import GovnerError
 from govner.inference.cpu import quantize_int8, set_threads
-from govner.inference.decoding import DECODERS, allowed_transitions, decode
+from govner.inference.decoding import DECODERS, allowed_transitions, decode, decoded_log_probs
 from govner.inference.onnx_model import OnnxTokenClassifier
 from govner.model.lac_tagger import crf_scores
 from govner.model.model_dir import HF_CONFIG_FILE, WEIGHTS_FILE, ModelDir
@@ -60,6 +64,17 @@ class DocumentPrediction:
     mean_score: float  # mean confidence over the document's characters
     min_score: float = 1.0  # confidence of the least certain character
     fragments: int = 0  # touching same-label span pairs the model produced (merged or left, as the policy says)
+    path_log_prob: float = 0.0  # log-probability of the decoded tag path (all windows)
+
+    @property
+    def path_prob(self) -> float:
+        """The probability the model gives its own tag path."""
+        return math.exp(self.path_log_prob)
+
+    @property
+    def uncertainty(self) -> float:
+        """1 − :attr:`path_prob`: what to annotate first."""
+        return -math.expm1(self.path_log_prob) + 0.0  # + 0.0: no -0.0
 
 
 class Predictor:
@@ -174,9 +189,11 @@ class Predictor:
         tags = [np.full(len(t), self._outside) for t in texts]
         probs = [np.ones(len(t)) for t in texts]
         margins = [np.full(len(t), -1) for t in texts]
+        log_path = np.zeros(len(texts))  # log-probability of each document's decoded path
         for batch in self.batches(self.segments(texts)):
             seg_texts = [texts[i][s.start : s.end] for i, s in batch]
-            for (i, seg), (seg_tags, seg_probs) in zip(batch, self._tag_segments(seg_texts), strict=True):
+            for (i, seg), (seg_tags, seg_probs, seg_log_path) in zip(batch, self._tag_segments(seg_texts), strict=True):
+                log_path[i] += seg_log_path
                 k = np.arange(seg.end - seg.start)
                 margin = np.minimum(k, seg.end - seg.start - 1 - k)
                 window = slice(seg.start, seg.end)
@@ -184,11 +201,15 @@ class Predictor:
                 margins[i][window] = np.where(better, margin, margins[i][window])
                 tags[i][window] = np.where(better, seg_tags, tags[i][window])
                 probs[i][window] = np.where(better, seg_probs, probs[i][window])
-        return [self._document_prediction(text, t, p) for text, t, p in zip(texts, tags, probs, strict=True)]
+        return [
+            self._document_prediction(text, t, p, lp)
+            for text, t, p, lp in zip(texts, tags, probs, log_path, strict=True)
+        ]
 
     @torch.inference_mode()
-    def _tag_segments(self, seg_texts: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """One tag id and one confidence per character of each segment."""
+    def _tag_segments(self, seg_texts: list[str]) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        """One tag id and one confidence per character of each segment, and the log-probability
+        of the segment's decoded path."""
         enc = self.tokenizer(seg_texts, padding=True, truncation=True, return_offsets_mapping=True, return_tensors="pt")
         offsets = enc.pop("offset_mapping").numpy()
         logits = self.model(**enc).logits.float()
@@ -201,6 +222,7 @@ class Predictor:
         lengths = torch.from_numpy(n_real)
         ids = decode(logits, lengths, self.decoding, self._allowed, self._can_start, self._crf)
         token_probs = log_probs.gather(-1, ids.unsqueeze(-1)).squeeze(-1).exp().numpy()
+        log_paths = decoded_log_probs(logits, lengths, ids, self.decoding, self._allowed, self._can_start, self._crf)
         ids, order = ids.numpy(), order.numpy()
         out = []
         for row, text in enumerate(seg_texts):
@@ -208,7 +230,8 @@ class Predictor:
             row_offsets = offsets[row, order[row, :n]]
             if self.max_tokens is not None and n >= self.max_tokens:
                 self._warn_cut(text, row_offsets)
-            out.append(self._char_tags(len(text), row_offsets, ids[row, :n], token_probs[row, :n]))
+            tags, probs = self._char_tags(len(text), row_offsets, ids[row, :n], token_probs[row, :n])
+            out.append((tags, probs, float(log_paths[row])))
         return out
 
     def _warn_cut(self, text: str, offsets: np.ndarray) -> None:
@@ -247,7 +270,9 @@ class Predictor:
                 tags[run] = nxt if inside else self._outside
         return tags, probs
 
-    def _document_prediction(self, text: str, tag_ids: np.ndarray, probs: np.ndarray) -> DocumentPrediction:
+    def _document_prediction(
+        self, text: str, tag_ids: np.ndarray, probs: np.ndarray, log_path: float
+    ) -> DocumentPrediction:
         char_probs = probs.tolist()
         spans = tags_to_spans([self.id2label[i] for i in tag_ids.tolist()])
         fragments = len(touching_same_label(spans))
@@ -264,4 +289,5 @@ class Predictor:
             for s in spans
         ]
         score = round(sum(char_probs) / len(char_probs), 4) if char_probs else 1.0
-        return DocumentPrediction(entities, score, round(min(char_probs, default=1.0), 4), fragments)
+        min_score = round(min(char_probs, default=1.0), 4)
+        return DocumentPrediction(entities, score, min_score, fragments, float(log_path))

@@ -85,9 +85,10 @@ def document_task(
     from_name: str = "label",
     to_name: str = "text",
 ) -> dict:
-    """A document as a Label Studio task (``data``: text, report, doc_id) with its spans as a prediction."""
+    """A document as a Label Studio task (``data``: text, report, doc_id) with its spans as a prediction,
+    scored by the probability of its decoded tag path (as ls-push and the ML backend score theirs)."""
     data = {"text": doc.text, REPORT_FIELD: doc.source, "doc_id": doc.id}
-    return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)
+    return prediction_task(data, prediction.entities, prediction.path_prob, model_version, from_name, to_name)
 
 
 RECORD_COLUMNS = OUTPUT_COLUMNS  # the columns of output_format=records (govner.records.schema)

@@ -134,11 +134,11 @@ def create_app(predictor: Predictor, version: str, default_target: LabelingTarge
             predictions = predictor.predict(texts)
         elapsed_ms = 1000 * (time.perf_counter() - started)
         log.info("project %s: %d tasks predicted in %.0f ms", request.project, len(texts), elapsed_ms)
-        results = [  # scored by the weakest character, as ls_push scores its tasks
+        results = [  # scored by the decoded path's probability, as ls_push scores its tasks
             prediction(
                 text,
                 [e for e in p.entities if e.label in chosen.labels],
-                p.min_score,
+                p.path_prob,
                 version,
                 chosen.from_name,
                 chosen.to_name,

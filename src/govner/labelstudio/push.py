@@ -10,11 +10,13 @@ from label_studio_sdk import LabelStudio
 
 from govner.data.labelstudio_format import read_export
 from govner.inference.inputs import InputFailure, find_inputs, read_documents
-from govner.labelstudio.tasks import Tagger, Unit, rank_by_uncertainty, report_source, report_units, unit_task
+from govner.labelstudio.tasks import Tagger, Unit, rank, report_source, report_units, unit_task
 
 log = logging.getLogger(__name__)
 
 IMPORT_BATCH = 500  # tasks per import request
+# the label stream that serves each push order (a project setting of Label Studio)
+SAMPLING = {"uncertainty": "Uncertainty sampling", "random": "Sequential sampling"}
 
 
 @dataclass
@@ -76,10 +78,14 @@ def push_units(
     limit: int | None = None,
     from_name: str = "label",
     to_name: str = "text",
+    ordering: str = "uncertainty",
+    seed: int = 0,
 ) -> PushReport:
     """Import the units whose text the project does not hold yet, each with the tagger's spans as
-    a prediction, most uncertain first (input order without a tagger); ``limit`` keeps the
-    first ``limit`` of that order."""
+    a prediction, in ``ordering`` (:func:`~govner.labelstudio.tasks.rank`: most uncertain first, or
+    shuffled with ``seed``; input order without a tagger); ``limit`` keeps the first ``limit`` of that order.
+    The project's label stream is set to serve that order: uncertainty sampling (lowest prediction
+    score, the path probability, first) or sequential sampling (import order)."""
     report = PushReport(project_id, units=len(units))
     existing = project_texts(client, project_id)
     seen: set[str] = set()
@@ -96,7 +102,9 @@ def push_units(
     if tagger is not None and fresh:
         log.info("tagging %d new units (%d characters)", len(fresh), sum(len(u.text) for u in fresh))
         predictions = tagger.predict([u.text for u in fresh])
-    order = rank_by_uncertainty(predictions) if predictions is not None else list(range(len(fresh)))
+    order = rank(predictions, ordering, seed) if predictions is not None else list(range(len(fresh)))
+    if predictions is not None:
+        client.projects.update(id=project_id, sampling=SAMPLING[ordering])
     if limit is not None:
         report.over_limit = max(0, len(order) - limit)
         order = order[:limit]

@@ -1,16 +1,18 @@
 """Label Studio tasks from reports: cut into sentences or paragraphs, pre-annotated by a model,
 most uncertain first.
 
-Uncertainty is least confidence at the weakest point: ``1 - p``, where ``p`` is the model's
-probability of its own tag on the least certain character of the task. A sentence with one
-doubtful character ranks above a sentence that is merely long; ties keep the lower mean
-confidence first, then report order. Tasks are imported in that order (so the project's
-sequential label stream serves the weakest first) and carry ``data.uncertainty``; the task's
-prediction score is the weakest-point confidence, so the Data Manager sorts by either.
+Uncertainty is ``1 - p``, where ``p`` is the probability the model gives the whole tag path it
+decoded for the task (its CRF layer's, see :mod:`govner.inference.decoding`); ties keep report
+order. It spreads over [0, 1] where the weakest character's confidence saturates near 1, and the
+simulation of ``govner active-learning`` (docs/results.md) measured what ordering by it is worth.
+``order=random`` shuffles instead (seeded). Tasks are imported in that order (so the project's
+label stream serves them in it) and carry ``data.uncertainty``; the task's prediction score is
+the path probability (``1 - uncertainty``), which Label Studio's uncertainty sampling serves lowest first.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,7 @@ from govner.inference.inputs import InputDocument
 from govner.inference.predictor import DocumentPrediction
 
 UNITS = ("sentence", "paragraph")
+ORDERS = ("uncertainty", "random")
 
 
 class Tagger(Protocol):
@@ -62,13 +65,25 @@ def report_units(doc: InputDocument, unit: str, source: str) -> Iterator[Unit]:
 
 
 def uncertainty(prediction: DocumentPrediction) -> float:
-    """``1 -`` the confidence of the least certain character."""
-    return round(1.0 - prediction.min_score, 4)
+    """``1 -`` the probability of the decoded tag path, rounded for display."""
+    return round(prediction.uncertainty, 4)
 
 
 def rank_by_uncertainty(predictions: Sequence[DocumentPrediction]) -> list[int]:
-    """Indices of ``predictions``, most uncertain first (ties: lower mean confidence, then order)."""
-    return sorted(range(len(predictions)), key=lambda i: (-uncertainty(predictions[i]), predictions[i].mean_score, i))
+    """Indices of ``predictions``, most uncertain (least probable path) first; ties keep their order."""
+    return sorted(range(len(predictions)), key=lambda i: (predictions[i].path_log_prob, i))
+
+
+def rank(predictions: Sequence[DocumentPrediction], order: str, seed: int = 0) -> list[int]:
+    """Indices of ``predictions`` in the push ``order``: ``uncertainty`` (most uncertain first)
+    or ``random`` (shuffled with ``seed``)."""
+    if order == "uncertainty":
+        return rank_by_uncertainty(predictions)
+    if order == "random":
+        indices = list(range(len(predictions)))
+        random.Random(seed).shuffle(indices)
+        return indices
+    raise ValueError(f"order must be one of {ORDERS}, got {order!r}")
 
 
 def unit_task(
@@ -79,9 +94,9 @@ def unit_task(
     to_name: str = "text",
 ) -> dict:
     """An import task: ``data`` with text, report, offset and uncertainty (JSON numbers); the model's
-    spans as a prediction (UTF-16 offsets, per-span score, task score = weakest-point confidence)."""
+    spans as a prediction (UTF-16 offsets, per-span score, task score = the decoded path's probability)."""
     data = {"text": unit.text, REPORT_FIELD: unit.source, "offset": unit.offset}
     if prediction is None:
         return prediction_task(data, None, 1.0, model_version)
     data["uncertainty"] = uncertainty(prediction)
-    return prediction_task(data, prediction.entities, prediction.min_score, model_version, from_name, to_name)
+    return prediction_task(data, prediction.entities, prediction.path_prob, model_version, from_name, to_name)

@@ -11,7 +11,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import numpy as np
@@ -59,11 +59,14 @@ _OWN_KEYS = (
 )
 
 
-def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> dict:
+def train(
+    cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None, train_texts: Collection[str] | None = None
+) -> dict:
     """Run one training job as the resolved train config ``cfg`` says (configs/train.yaml; it is
     saved into the model directory), on the tasks ``tasks()`` returns (default: those of the export
-    files at ``cfg.data.path``); return the metrics written to ``metrics.json``. Data-parallel,
-    process 0 alone calls ``tasks`` (a live Label Studio project is exported once) and hands them on."""
+    files at ``cfg.data.path``), of whose training sentences only ``train_texts`` if given; return
+    the metrics written to ``metrics.json``. Data-parallel, process 0 alone calls ``tasks`` (a live
+    Label Studio project is exported once) and hands them on."""
     set_seed(cfg.seed)
     model_dir = Path(cfg.output_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
@@ -95,7 +98,7 @@ def train(cfg: DictConfig, tasks: Callable[[], list[RawTask]] | None = None) -> 
     shared = None
     if tasks is not None:
         [shared] = broadcast_object_list([tasks() if writer else None])
-    data = prepare_data(cfg.data, labels, shared)
+    data = prepare_data(cfg.data, labels, shared, train_texts)
     if writer:
         data.report.write(model_dir / DATA_REPORT_FILE)
     for split in ("train", "dev"):
