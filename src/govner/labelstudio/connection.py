@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 URL_ENV = "LABEL_STUDIO_URL"
 API_KEY_ENV = "LABEL_STUDIO_API_KEY"
-START_SERVER = ".venv-labelstudio/bin/label-studio start --no-browser --port 8080 (README, For annotators)"
+START_SERVER = "bash scripts/labelstudio.sh (README, For annotators)"
 
 
 class LabelStudioSetupError(GovnerError, RuntimeError):
