@@ -21,7 +21,7 @@ import torch
 
 from govner.data.dataset import PreparedData
 from govner.data.iob import spans_to_tags, tags_to_spans
-from govner.data.spans import Document, Span
+from govner.data.spans import Document, Span, touching_same_label
 from govner.evaluation.entities import evaluate_documents
 from govner.files import write_text_atomic
 from govner.inference.decoding import batch_viterbi
@@ -149,10 +149,13 @@ class LacTags:
 @dataclass
 class CrfPrediction:
     entities: list[Span]
+    fragments: int = 0  # touching same-label span pairs (left apart, as the predictor's ``flag`` policy)
 
 
 class CrfTagger:
     """Feature extraction + a trained ``sklearn_crfsuite.CRF``; ``predict`` has the predictor's shape."""
+
+    fragments = "flag"  # touching same-label spans are counted and left apart, as the predictor's default
 
     def __init__(self, use_lac: bool, c1: float = 0.05, c2: float = 0.05, max_iterations: int = 200) -> None:
         import sklearn_crfsuite
@@ -182,7 +185,8 @@ class CrfTagger:
 
     def predict(self, texts: list[str]) -> list[CrfPrediction]:
         tags = self.crf.predict(self.features(texts)) if texts else []
-        return [CrfPrediction(tags_to_spans(t)) for t in tags]
+        spans = [tags_to_spans(t) for t in tags]
+        return [CrfPrediction(s, len(touching_same_label(s))) for s in spans]
 
     def save(self, path: Path) -> None:
         lac, self._lac = self._lac, None
