@@ -23,6 +23,7 @@ $GOVNER summarize-runs "models/$RUN" models/crf-baseline --split whole
 if [ -f "$SAMPLE" ]; then
   $GOVNER predict model_dir="models/$RUN" input="'$SAMPLE'" output="models/$RUN/predictions/sample.jsonl"
   $GOVNER predict model_dir="models/$RUN" input="'$SAMPLE'" output="models/$RUN/predictions/sample.labelstudio.json" output_format=labelstudio
+  $GOVNER predict model_dir="models/$RUN" input="'$SAMPLE'" output="models/$RUN/predictions/sample.html" output_format=html
 else
   echo "no sample report at $SAMPLE (set SAMPLE=path/to/report.txt); skipping batch inference"
 fi
@@ -35,4 +36,5 @@ Outputs
   test evaluation      models/$RUN/eval-test/metrics.json, models/$RUN/eval-test/errors.jsonl (+ eval-whole/)
   CRF baseline         models/crf-baseline/metrics.json
   sample predictions   models/$RUN/predictions/sample.jsonl (+ sample.labelstudio.json for Label Studio)
+  analyst's report     models/$RUN/predictions/sample.html (open in a browser; + sample.comparison.csv)
 MSG
