@@ -198,7 +198,7 @@ def closed_port() -> int:
 @pytest.mark.parametrize(
     ("url", "phrases"),
     [
-        (f"http://127.0.0.1:{closed_port()}", ("cannot reach Label Studio at http://127.0.0.1:", "label-studio start")),
+        (f"http://127.0.0.1:{closed_port()}", ("cannot reach Label Studio at http://127.0.0.1:", "scripts/labelstudio.sh")),
         ("localhost:8080", ("LABEL_STUDIO_URL='localhost:8080' has no scheme", "http://localhost:8080")),
     ],
     ids=["closed-port", "no-scheme"],
