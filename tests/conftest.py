@@ -12,6 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 # Small hand-annotated sentences in inline markup, spread over four "reports".
+# The overrides of a seconds-long training on the marked tasks: the tiny model, one smoke epoch,
+# no fixed test reports, short windows (``data.path`` is given by each test).
+TINY_TRAINING = ("model=tiny", "trainer=smoke", "data.split.test_reports_file=null", "data.max_chars=24", "data.stride=8")
+
 MARKED = [
     ("全年[[地区生产总值|INDICATOR]][[717.11|QUANTITY]][[亿元|UNIT]]，增长[[3.0|QUANTITY]][[%|UNIT]]。", "a"),
     (

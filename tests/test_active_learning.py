@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MARKED, ROOT, export_tasks, write_json
+from conftest import MARKED, ROOT, TINY_TRAINING, export_tasks, write_json
 from hydra import compose, initialize_config_dir
 from test_integration import EXTRA
 
@@ -45,12 +45,8 @@ def test_a_tiny_simulation_shares_its_start_picks_the_most_uncertain_and_resumes
     command = [
         sys.executable,
         str(ROOT / "scripts" / "active_learning.py"),
-        "model=tiny",
-        "trainer=smoke",
+        *TINY_TRAINING,
         f"data.path={data}",
-        "data.split.test_reports_file=null",
-        "data.max_chars=24",
-        "data.stride=8",
         "active_learning.start=6",
         "active_learning.batch=4",
         "active_learning.rounds=1",

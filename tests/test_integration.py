@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import MARKED, ROOT, export_tasks, write_json
+from conftest import MARKED, ROOT, TINY_TRAINING, export_tasks, write_json
 
 from govner.data.labelstudio_format import read_export
 from govner.data.validation import validate_tasks
@@ -46,12 +46,8 @@ def trained(tmp_path_factory):
     model_dir = tmp / "model"
     proc = run(
         "train.py",
-        "model=tiny",
-        "trainer=smoke",
+        *TINY_TRAINING,
         f"data.path={data}",
-        "data.split.test_reports_file=null",
-        "data.max_chars=24",
-        "data.stride=8",
         f"hydra.run.dir={model_dir}",
     )
     return tmp, data, model_dir, proc

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, export_tasks, write_json
+from conftest import ROOT, TINY_TRAINING, export_tasks, write_json
 from test_integration import EXTRA, MARKED
 from transformers import TrainerControl, TrainerState, TrainingArguments
 
@@ -96,12 +96,8 @@ def test_bench_train_prints_and_writes_its_table(tmp_path):
             "--threshold=0",
             f"--doc={doc}",
             "--",
-            "model=tiny",
-            "trainer=smoke",
+            *TINY_TRAINING,
             f"data.path={data}",
-            "data.split.test_reports_file=null",
-            "data.max_chars=24",
-            "data.stride=8",
         ],
         capture_output=True,
         text=True,

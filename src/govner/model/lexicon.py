@@ -84,10 +84,11 @@ def lexicon_features(input_ids: torch.Tensor, mask: torch.Tensor, tables: torch.
     hits = [
         [tables[t][h % buckets].long() for h in _hashes(padded, width, max_len, seed)] for t, seed in enumerate(_SEEDS)
     ]
-    bits = torch.tensor([1 << b for b in range(n_labels)], dtype=torch.int64)
-    begins = torch.zeros(batch, width, n_labels, dtype=torch.int64)
-    ends = torch.zeros(batch, width + max_len, n_labels, dtype=torch.int64)
-    delta = torch.zeros(batch, width + max_len + 1, n_labels, dtype=torch.int64)
+    device = input_ids.device  # the model's: on a GPU every tensor here must be there too
+    bits = torch.tensor([1 << b for b in range(n_labels)], dtype=torch.int64, device=device)
+    begins = torch.zeros(batch, width, n_labels, dtype=torch.int64, device=device)
+    ends = torch.zeros(batch, width + max_len, n_labels, dtype=torch.int64, device=device)
+    delta = torch.zeros(batch, width + max_len + 1, n_labels, dtype=torch.int64, device=device)
     for length in range(1, max_len + 1):
         first, second = ((hits[t][length - 1].unsqueeze(2) // bits) % 2 for t in range(2))
         inside = valid[:, length - 1 : length - 1 + width].unsqueeze(2)  # the match's last character is real
