@@ -40,3 +40,18 @@ def test_fixed_test_reports_are_respected(tmp_path):
     splits = split_by_source(docs(), 0.15, 0.15, seed=9, test_sources=fixed)
     assert sources(splits["test"]) == {"report0.txt", "report5.txt"}
     assert not sources(splits["train"]) & fixed and sources(splits["dev"])
+
+
+def test_fixed_dev_reports_stay_when_training_reports_grow():
+    fixed_test, fixed_dev = {"report0.txt"}, {"report3.txt", "report7.txt"}
+    before = split_by_source(docs(), 0.15, 0.15, seed=9, test_sources=fixed_test, dev_sources=fixed_dev)
+    grown = docs() + [Document(f"new-{i}", f"新句子{i}", [], "report1.txt") for i in range(40)]
+    after = split_by_source(grown, 0.15, 0.15, seed=9, test_sources=fixed_test, dev_sources=fixed_dev)
+    assert sources(before["dev"]) == sources(after["dev"]) == fixed_dev
+    assert sources(after["test"]) == fixed_test
+    assert len(after["train"]) == len(before["train"]) + 40
+
+
+def test_a_report_listed_as_dev_and_test_is_a_test_report():
+    splits = split_by_source(docs(), 0.15, 0.15, seed=9, test_sources={"report2.txt"}, dev_sources={"report2.txt", "report4.txt"})
+    assert sources(splits["test"]) == {"report2.txt"} and sources(splits["dev"]) == {"report4.txt"}

@@ -13,6 +13,7 @@ from pathlib import Path
 from datasets import DatasetDict
 from omegaconf import DictConfig, OmegaConf
 
+from govner.data.augment import AugmentSettings, replace_mentions
 from govner.data.examples import examples_dataset
 from govner.data.labelstudio_format import REPORT_FIELD, RawTask, export_files, read_export
 from govner.data.segmentation import token_count
@@ -33,6 +34,7 @@ class SplitSettings:
     test_ratio: float = 0.15
     seed: int = 13
     test_reports_file: str | None = None  # if the file exists, it fixes the test reports
+    dev_reports_file: str | None = None  # if the file exists, it fixes the dev reports
     whole_reports_file: str | None = None  # test reports annotated in full: the whole-report evaluation
 
 
@@ -48,6 +50,7 @@ class DataSettings:
     use_predictions: bool = False
     train_fraction: float = 1.0
     silver_path: str | None = None
+    augment: AugmentSettings = field(default_factory=AugmentSettings)
     max_chars: int = 200
     stride: int = 32
     validation: Mapping[str, str] = field(default_factory=dict)
@@ -61,12 +64,16 @@ class DataSettings:
             return data
         register_resolvers()  # ${project_root:} in the package's configs
         raw = OmegaConf.to_container(data, resolve=True) if isinstance(data, DictConfig) else dict(data)
-        known = {f.name for f in fields(cls)} - {"split"}
+        known = {f.name for f in fields(cls)} - {"split", "augment"}
         split = raw.get("split") or {}
         split_known = {f.name for f in fields(SplitSettings)}
+        augment = dict(raw.get("augment") or {})
+        if "labels" in augment:
+            augment["labels"] = tuple(augment["labels"])
         return cls(
             **{k: v for k, v in raw.items() if k in known},
             split=SplitSettings(**{k: v for k, v in dict(split).items() if k in split_known}),
+            augment=AugmentSettings(**augment),
         )
 
 
@@ -143,11 +150,14 @@ def prepare_data(
     data = DataSettings.of(data)
     docs, report = load_documents(data, labels, tasks)
     split_cfg = data.split
-    test_file = split_cfg.test_reports_file
-    test_sources = read_sources(test_file) if test_file and Path(test_file).exists() else None
-    if test_sources is not None:
-        log.info("test reports fixed by %s (%d reports)", test_file, len(test_sources))
-    splits = split_by_source(docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, test_sources)
+    fixed = {}
+    for name, path in (("test", split_cfg.test_reports_file), ("dev", split_cfg.dev_reports_file)):
+        if path and Path(path).exists():
+            fixed[name] = read_sources(path)
+            log.info("%s reports fixed by %s (%d reports)", name, path, len(fixed[name]))
+    splits = split_by_source(
+        docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, fixed.get("test"), fixed.get("dev")
+    )
     fraction = data.train_fraction
     if fraction < 1.0:  # for learning curves: a seeded subset of the training sentences
         keep = round(len(splits["train"]) * fraction)
@@ -157,6 +167,10 @@ def prepare_data(
         wanted = set(train_texts)
         splits["train"] = [d for d in splits["train"] if d.text in wanted]
         log.info("train_texts: %d of %d given sentences found in train", len(splits["train"]), len(wanted))
+    if data.augment.copies:
+        augmented = replace_mentions(splits["train"], data.augment)
+        log.info("train: %d documents + %d mention-replacement copies (%s)", len(splits["train"]), len(augmented), ",".join(data.augment.labels))
+        splits["train"] = splits["train"] + augmented
     if data.silver_path:
         held_out = {d.source for name in ("dev", "test") for d in splits[name]}
         silver = load_silver(data, labels, held_out)

@@ -18,19 +18,22 @@ def split_by_source(
     test_ratio: float,
     seed: int,
     test_sources: set[str] | None = None,
+    dev_sources: set[str] | None = None,
 ) -> dict[str, list[Document]]:
     """Assign whole reports to splits so that dev and test get about their share of
-    sentences. ``test_sources`` fixes the test reports (as read from a test-reports file)."""
+    sentences. ``test_sources`` and ``dev_sources`` fix the test and dev reports (as read from a
+    reports file); a report in both is a test report."""
     sizes = Counter(doc.source for doc in docs)
     total = sum(sizes.values())
     sources = sorted(sizes)
     random.Random(seed).shuffle(sources)
     assignment: dict[str, str] = {}
-    if test_sources is not None:
-        assignment.update({s: "test" for s in sources if s in test_sources})
-        targets = [("dev", dev_ratio)]
-    else:
-        targets = [("test", test_ratio), ("dev", dev_ratio)]
+    targets = []
+    for name, fixed, ratio in (("test", test_sources, test_ratio), ("dev", dev_sources, dev_ratio)):
+        if fixed is None:
+            targets.append((name, ratio))
+        else:
+            assignment.update({s: name for s in sources if s in fixed and s not in assignment})
     remaining = [s for s in sources if s not in assignment]
     for name, ratio in targets:
         filled = 0
