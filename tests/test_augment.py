@@ -42,3 +42,11 @@ def test_deterministic_for_a_seed():
     a = replace_mentions(DOCS, AugmentSettings(copies=1, seed=5))
     b = replace_mentions(DOCS, AugmentSettings(copies=1, seed=5))
     assert [(d.text, d.spans) for d in a] == [(d.text, d.spans) for d in b]
+
+
+def test_data_config_reads_augment_settings():
+    from govner.data.dataset import DataSettings
+
+    settings = DataSettings.of({"path": "x", "augment": {"copies": 2, "labels": ["ORG", "UNIT"], "seed": 3}})
+    assert settings.augment == AugmentSettings(copies=2, labels=("ORG", "UNIT"), seed=3)
+    assert DataSettings.of({"path": "x"}).augment.copies == 0
