@@ -70,6 +70,13 @@ ROWS = (
         (*_LAC, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv", "model.lac.lexicon_labels=[ORG,INDICATOR,UNIT]"),
     ),
     AblationRow("default without the CRF layer (softmax + constrained Viterbi)", "lac-nocrf", "train", (*_LAC, "model.lac.use_crf=false")),
+    AblationRow("+ a BiLSTM over the features", "lac-lstm", "train", (*_LAC, "model.lac.encoder=lstm")),
+    AblationRow(
+        "+ mention replacement: one copy of each training sentence with other ORG names",
+        "lac-aug",
+        "train",
+        (*_LAC, "data.augment.copies=1"),
+    ),
 )
 
 
