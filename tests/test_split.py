@@ -55,3 +55,22 @@ def test_fixed_dev_reports_stay_when_training_reports_grow():
 def test_a_report_listed_as_dev_and_test_is_a_test_report():
     splits = split_by_source(docs(), 0.15, 0.15, seed=9, test_sources={"report2.txt"}, dev_sources={"report2.txt", "report4.txt"})
     assert sources(splits["test"]) == {"report2.txt"} and sources(splits["dev"]) == {"report4.txt"}
+
+
+def test_a_dev_reports_file_naming_none_of_the_data_is_left_aside(tmp_path, caplog):
+    from govner.data.dataset import DataSettings, prepare_data
+    from govner.labels import ENTITY_LABELS
+
+    export = tmp_path / "export.json"
+    tasks = [
+        {"id": i, "data": {"text": f"第{i}句增长5%", "report": f"r{i % 6}.txt"}, "annotations": [{"result": []}]}
+        for i in range(36)
+    ]
+    export.write_text(__import__("json").dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    dev_file = tmp_path / "dev_reports.txt"
+    write_sources(dev_file, {"elsewhere.txt"}, "dev reports of other data")
+    settings = DataSettings.of(
+        {"path": str(export), "split": {"dev_ratio": 0.2, "test_ratio": 0.2, "seed": 1, "dev_reports_file": str(dev_file)}}
+    )
+    data = prepare_data(settings, tuple(ENTITY_LABELS))
+    assert data.documents["dev"] and "none of the dev reports" in caplog.text

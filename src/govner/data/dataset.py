@@ -151,10 +151,14 @@ def prepare_data(
     docs, report = load_documents(data, labels, tasks)
     split_cfg = data.split
     fixed = {}
+    present = {d.source for d in docs}
     for name, path in (("test", split_cfg.test_reports_file), ("dev", split_cfg.dev_reports_file)):
         if path and Path(path).exists():
             fixed[name] = read_sources(path)
             log.info("%s reports fixed by %s (%d reports)", name, path, len(fixed[name]))
+    if "dev" in fixed and not fixed["dev"] & present:  # other data than the bundled annotations
+        log.warning("none of the dev reports of %s is in the data: dev is drawn by data.split.dev_ratio", split_cfg.dev_reports_file)
+        del fixed["dev"]
     splits = split_by_source(
         docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, fixed.get("test"), fixed.get("dev")
     )
