@@ -65,13 +65,17 @@ def command(main: Callable) -> Callable:
 def hydra_command(config_name: str) -> Callable[[Callable], Callable]:
     """``@hydra.main`` for the config ``config_name`` with the boundary inside it (Hydra would
     otherwise print the stack of every exception from the task) and the overrides checked before
-    Hydra reads them (:func:`check_overrides`)."""
+    Hydra reads them (:func:`check_overrides`). A task that returns a non-zero ``int`` exits with
+    it as the status (other return values, such as train's dev F1 for sweepers, are passed on)."""
 
     def decorate(task: Callable) -> Callable:
         @functools.wraps(task)
         def guarded(cfg):
             with user_errors():
-                return task(cfg)
+                result = task(cfg)
+            if type(result) is int and result:
+                sys.exit(result)
+            return result
 
         hydra_main = hydra.main(config_path=CONFIG_DIR, config_name=config_name, version_base="1.3")(guarded)
 

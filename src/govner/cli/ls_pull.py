@@ -3,7 +3,6 @@ annotations/, through the training validator; see configs/ls_pull.yaml."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from omegaconf import DictConfig
@@ -37,10 +36,8 @@ def pull_job(cfg: DictConfig) -> int:
 
 
 @hydra_command("ls_pull")
-def main(cfg: DictConfig) -> None:
-    status = pull_job(cfg)
-    if status:
-        sys.exit(status)
+def main(cfg: DictConfig) -> int:
+    return pull_job(cfg)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@ pre-annotated by a model, most uncertain first; see configs/ls_push.yaml."""
 
 from __future__ import annotations
 
-import sys
-
 from omegaconf import DictConfig
 
 from govner.cli.boundary import hydra_command
@@ -50,10 +48,8 @@ def push_job(cfg: DictConfig) -> int:
 
 
 @hydra_command("ls_push")
-def main(cfg: DictConfig) -> None:
-    status = push_job(cfg)
-    if status:
-        sys.exit(status)
+def main(cfg: DictConfig) -> int:
+    return push_job(cfg)
 
 
 if __name__ == "__main__":

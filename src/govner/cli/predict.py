@@ -4,8 +4,6 @@ see configs/predict.yaml."""
 
 from __future__ import annotations
 
-import sys
-
 from omegaconf import DictConfig
 
 from govner.cli.boundary import hydra_command
@@ -41,10 +39,8 @@ def predict_job(cfg: DictConfig) -> int:
 
 
 @hydra_command("predict")
-def main(cfg: DictConfig) -> None:
-    status = predict_job(cfg)
-    if status:
-        sys.exit(status)
+def main(cfg: DictConfig) -> int:
+    return predict_job(cfg)
 
 
 if __name__ == "__main__":

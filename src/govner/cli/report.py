@@ -4,13 +4,12 @@ configs/report.yaml."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-import hydra
 from omegaconf import DictConfig
 
-from govner.cli.config import CONFIG_DIR, register_configs
+from govner.cli.boundary import hydra_command
+from govner.cli.config import register_configs
 from govner.inference.replay import replay_predictions
 
 register_configs()
@@ -39,11 +38,9 @@ def report_job(cfg: DictConfig) -> int:
     return 1 if summary.failures else 0
 
 
-@hydra.main(config_path=CONFIG_DIR, config_name="report", version_base="1.3")
-def main(cfg: DictConfig) -> None:
-    status = report_job(cfg)
-    if status:
-        sys.exit(status)
+@hydra_command("report")
+def main(cfg: DictConfig) -> int:
+    return report_job(cfg)
 
 
 if __name__ == "__main__":
