@@ -12,8 +12,16 @@ def doc(i: int, text: str, spans: list[tuple[str, str]]) -> Document:
 
 
 DOCS = [
-    doc(1, "宁德时代等企业投资50亿元", [("宁德时代", "ORG"), ("投资", "INDICATOR"), ("50", "QUANTITY"), ("亿元", "UNIT")]),
-    doc(2, "县教育局牵头，新建学校3所", [("县教育局", "ORG"), ("新建学校", "INDICATOR"), ("3", "QUANTITY"), ("所", "UNIT")]),
+    doc(
+        1,
+        "宁德时代等企业投资50亿元",
+        [("宁德时代", "ORG"), ("投资", "INDICATOR"), ("50", "QUANTITY"), ("亿元", "UNIT")],
+    ),
+    doc(
+        2,
+        "县教育局牵头，新建学校3所",
+        [("县教育局", "ORG"), ("新建学校", "INDICATOR"), ("3", "QUANTITY"), ("所", "UNIT")],
+    ),
     doc(3, "粮食产量120万吨", [("粮食产量", "INDICATOR"), ("120", "QUANTITY"), ("万吨", "UNIT")]),
 ]
 

@@ -53,7 +53,9 @@ def test_fixed_dev_reports_stay_when_training_reports_grow():
 
 
 def test_a_report_listed_as_dev_and_test_is_a_test_report():
-    splits = split_by_source(docs(), 0.15, 0.15, seed=9, test_sources={"report2.txt"}, dev_sources={"report2.txt", "report4.txt"})
+    splits = split_by_source(
+        docs(), 0.15, 0.15, seed=9, test_sources={"report2.txt"}, dev_sources={"report2.txt", "report4.txt"}
+    )
     assert sources(splits["test"]) == {"report2.txt"} and sources(splits["dev"]) == {"report4.txt"}
 
 
@@ -70,7 +72,10 @@ def test_a_dev_reports_file_naming_none_of_the_data_is_left_aside(tmp_path, capl
     dev_file = tmp_path / "dev_reports.txt"
     write_sources(dev_file, {"elsewhere.txt"}, "dev reports of other data")
     settings = DataSettings.of(
-        {"path": str(export), "split": {"dev_ratio": 0.2, "test_ratio": 0.2, "seed": 1, "dev_reports_file": str(dev_file)}}
+        {
+            "path": str(export),
+            "split": {"dev_ratio": 0.2, "test_ratio": 0.2, "seed": 1, "dev_reports_file": str(dev_file)},
+        }
     )
     data = prepare_data(settings, tuple(ENTITY_LABELS))
     assert data.documents["dev"] and "none of the dev reports" in caplog.text

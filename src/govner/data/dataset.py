@@ -138,6 +138,23 @@ def load_silver(data: DataSettings, labels: tuple[str, ...], held_out: set[str])
     return docs
 
 
+def fixed_reports(split_cfg: SplitSettings, present: set[str]) -> tuple[set[str] | None, set[str] | None]:
+    """The test and dev reports fixed by their files (``None`` where no file exists). A dev file
+    naming none of the ``present`` reports (other data than the bundled annotations) is left aside."""
+    fixed: dict[str, set[str]] = {}
+    for name, path in (("test", split_cfg.test_reports_file), ("dev", split_cfg.dev_reports_file)):
+        if path and Path(path).exists():
+            fixed[name] = read_sources(path)
+            log.info("%s reports fixed by %s (%d reports)", name, path, len(fixed[name]))
+    if "dev" in fixed and not fixed["dev"] & present:
+        log.warning(
+            "none of the dev reports of %s is in the data: dev is drawn by data.split.dev_ratio",
+            split_cfg.dev_reports_file,
+        )
+        del fixed["dev"]
+    return fixed.get("test"), fixed.get("dev")
+
+
 def prepare_data(
     data: DataSettings | DictConfig,
     labels: tuple[str, ...],
@@ -150,18 +167,8 @@ def prepare_data(
     data = DataSettings.of(data)
     docs, report = load_documents(data, labels, tasks)
     split_cfg = data.split
-    fixed = {}
-    present = {d.source for d in docs}
-    for name, path in (("test", split_cfg.test_reports_file), ("dev", split_cfg.dev_reports_file)):
-        if path and Path(path).exists():
-            fixed[name] = read_sources(path)
-            log.info("%s reports fixed by %s (%d reports)", name, path, len(fixed[name]))
-    if "dev" in fixed and not fixed["dev"] & present:  # other data than the bundled annotations
-        log.warning("none of the dev reports of %s is in the data: dev is drawn by data.split.dev_ratio", split_cfg.dev_reports_file)
-        del fixed["dev"]
-    splits = split_by_source(
-        docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, fixed.get("test"), fixed.get("dev")
-    )
+    test_sources, dev_sources = fixed_reports(split_cfg, {d.source for d in docs})
+    splits = split_by_source(docs, split_cfg.dev_ratio, split_cfg.test_ratio, split_cfg.seed, test_sources, dev_sources)
     fraction = data.train_fraction
     if fraction < 1.0:  # for learning curves: a seeded subset of the training sentences
         keep = round(len(splits["train"]) * fraction)
@@ -173,7 +180,12 @@ def prepare_data(
         log.info("train_texts: %d of %d given sentences found in train", len(splits["train"]), len(wanted))
     if data.augment.copies:
         augmented = replace_mentions(splits["train"], data.augment)
-        log.info("train: %d documents + %d mention-replacement copies (%s)", len(splits["train"]), len(augmented), ",".join(data.augment.labels))
+        log.info(
+            "train: %d documents + %d mention-replacement copies (%s)",
+            len(splits["train"]),
+            len(augmented),
+            ",".join(data.augment.labels),
+        )
         splits["train"] = splits["train"] + augmented
     if data.silver_path:
         held_out = {d.source for name in ("dev", "test") for d in splits[name]}
