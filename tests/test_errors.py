@@ -184,6 +184,16 @@ def test_a_missing_model_directory_is_a_message(tmp_path):
     fails_cleanly(proc, str(tmp_path / "nope"), "govner train")
 
 
+
+@pytest.mark.parametrize(
+    ("modes", "phrases"),
+    [("[viterbi]", ["lacks 'argmax'", "modes=[argmax,viterbi]"]), ("[argmax,beam+onnx]", ["'beam+onnx'", "+int8"])],
+    ids=["no-argmax", "unknown-mode"],
+)
+def test_bench_inference_names_a_wrong_mode(tmp_path, modes, phrases):
+    proc = govner("bench-inference", f"model_dir={tmp_path}", f"modes={modes}", f"corpus={tmp_path}")
+    fails_cleanly(proc, "bench-inference", *phrases)
+
 # -- Label Studio ------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ import torch
 from transformers import pipeline
 
 from govner.bench.machine import Machine, load_average
+from govner.errors import GovnerError
 from govner.evaluation.entities import evaluate_documents, split_documents
 from govner.generated_sections import write_section
 from govner.inference.cpu import set_threads
@@ -56,8 +57,11 @@ class Mode:
     @classmethod
     def parse(cls, name: str) -> Mode:
         decoding, *extras = name.split("+")
-        if extras not in ([], ["int8"], ["onnx"], ["onnx", "int8"]):
-            raise ValueError(f"mode {name!r}: expected DECODING[+onnx][+int8]")
+        if decoding not in ("argmax", "viterbi") or extras not in ([], ["int8"], ["onnx"], ["onnx", "int8"]):
+            raise GovnerError(
+                f"bench-inference: mode {name!r} is not a mode: write argmax or viterbi, then optionally "
+                "+onnx and/or +int8 in that order (e.g. modes=[argmax,viterbi+onnx+int8])"
+            )
         return cls(decoding, "int8" in extras, "onnx" if "onnx" in extras else "torch")
 
     @property
@@ -320,12 +324,15 @@ def run_benchmark(cfg: InferenceBenchmark) -> dict:
     """Print the figures as they come, end with ``ceiling_fraction: X`` and ``speedup: Y``, and
     regenerate the docs section."""
     threads = set_threads(cfg.num_threads)
+    modes = [Mode.parse(m) for m in cfg.modes]
+    if EQUAL not in modes:
+        raise GovnerError(
+            f"bench-inference: modes={list(cfg.modes)} lacks {EQUAL.name!r}, the mode compared with the "
+            f"transformers pipeline at equal output; add it (e.g. modes=[{EQUAL.name},viterbi])"
+        )
     files = sample_reports(cfg.corpus, cfg.sample_chars, cfg.seed)
     texts = [path.read_text(encoding="utf-8-sig") for path in files]
     chars = sum(len(t) for t in texts)
-    modes = [Mode.parse(m) for m in cfg.modes]
-    if EQUAL not in modes:
-        raise ValueError(f"modes must include {EQUAL.name!r}: the mode compared with the pipeline at equal output")
     say = _printer()
     say(f"machine: {Machine.here().line()}")
     say(f"load average at start: {load_average()}")
