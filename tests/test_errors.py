@@ -194,6 +194,7 @@ def test_bench_inference_names_a_wrong_mode(tmp_path, modes, phrases):
     proc = govner("bench-inference", f"model_dir={tmp_path}", f"modes={modes}", f"corpus={tmp_path}")
     fails_cleanly(proc, "bench-inference", *phrases)
 
+
 # -- Label Studio ------------------------------------------------------------------------------
 
 
