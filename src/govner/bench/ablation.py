@@ -24,7 +24,8 @@ from govner.labels import ENTITY_LABELS
 from govner.paths import PROJECT_ROOT
 
 START, END = "<!-- ablation:start -->", "<!-- ablation:end -->"
-_LAC = ("model=lac",)
+_LAC = ("model=lac",)  # the default: LAC-small fine-tuned, bigrams, a BiLSTM, a CRF layer
+_LINEAR = (*_LAC, "model.lac.encoder=none")  # the previous default: a linear layer instead of the BiLSTM
 
 
 @dataclass(frozen=True)
@@ -52,30 +53,36 @@ ROWS = (
         "train",
         (*_LAC, "model.lac.finetune_lac=false", "model.lac.encoder=lstm", "model.lac.bigram_buckets=0"),
     ),
-    AblationRow("LAC-small encoder fine-tuned + CRF layer", "lac-ft", "train", (*_LAC, "model.lac.bigram_buckets=0")),
-    AblationRow("+ character bigrams (default)", "lac-ft-bigrams", "train", _LAC),
+    AblationRow("LAC-small encoder fine-tuned + CRF layer", "lac-ft", "train", (*_LINEAR, "model.lac.bigram_buckets=0")),
+    AblationRow("+ character bigrams (previous default)", "lac-ft-bigrams", "train", _LINEAR),
+    AblationRow("+ a BiLSTM over the features (default)", "lac-lstm", "train", _LAC),
+    # Variants of the previous default (no BiLSTM), each measured against the bigrams row:
     AblationRow(
-        "+ hashed character n-gram scores per tag (the CRF's templates)", "lac-ngram", "train", (*_LAC, "model.lac.ngram_buckets=1048576")
+        "previous default + hashed character n-gram scores per tag (the CRF's templates)",
+        "lac-ngram",
+        "train",
+        (*_LINEAR, "model.lac.ngram_buckets=1048576"),
     ),
     AblationRow(
-        "+ lexicon of organizations mined from the corpus (govner build-lexicon)",
+        "previous default + lexicon of organizations mined from the corpus (govner build-lexicon)",
         "lac-lexicon",
         "train",
-        (*_LAC, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv"),
+        (*_LINEAR, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv"),
     ),
     AblationRow(
-        "+ lexicon of organizations, indicators and units",
+        "previous default + lexicon of organizations, indicators and units",
         "lac-lexicon-all",
         "train",
-        (*_LAC, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv", "model.lac.lexicon_labels=[ORG,INDICATOR,UNIT]"),
+        (*_LINEAR, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv", "model.lac.lexicon_labels=[ORG,INDICATOR,UNIT]"),
     ),
-    AblationRow("default without the CRF layer (softmax + constrained Viterbi)", "lac-nocrf", "train", (*_LAC, "model.lac.use_crf=false")),
-    AblationRow("+ a BiLSTM over the features", "lac-lstm", "train", (*_LAC, "model.lac.encoder=lstm")),
     AblationRow(
-        "+ mention replacement: one copy of each training sentence with other ORG names",
+        "previous default without the CRF layer (softmax + constrained Viterbi)", "lac-nocrf", "train", (*_LINEAR, "model.lac.use_crf=false")
+    ),
+    AblationRow(
+        "previous default + mention replacement: one copy of each training sentence with other ORG names",
         "lac-aug",
         "train",
-        (*_LAC, "data.augment.copies=1"),
+        (*_LINEAR, "data.augment.copies=1"),
     ),
 )
 

@@ -65,7 +65,7 @@ class LacArchitecture:
     bigram_buckets: int = 100003
     bigram_dim: int = 64
     ngram_buckets: int = 0
-    encoder: str = "none"
+    encoder: str = "lstm"
     hidden_size: int = 128
     dropout: float = 0.2
     use_crf: bool = True
