@@ -56,6 +56,15 @@ ROWS = (
     AblationRow("LAC-small encoder fine-tuned + CRF layer", "lac-ft", "train", (*_LINEAR, "model.lac.bigram_buckets=0")),
     AblationRow("+ character bigrams (previous default)", "lac-ft-bigrams", "train", _LINEAR),
     AblationRow("+ a BiLSTM over the features (default)", "lac-lstm", "train", _LAC),
+    AblationRow(
+        "default + lexicon of organizations mined from the corpus",
+        "lac-lstm-lexicon",
+        "train",
+        (*_LAC, "model.lac.lexicon=${project_root:}/annotations/lexicon.tsv"),
+    ),
+    AblationRow(
+        "default + hashed character n-gram scores per tag", "lac-lstm-ngram", "train", (*_LAC, "model.lac.ngram_buckets=1048576")
+    ),
     # Variants of the previous default (no BiLSTM), each measured against the bigrams row:
     AblationRow(
         "previous default + hashed character n-gram scores per tag (the CRF's templates)",
