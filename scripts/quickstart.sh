@@ -11,8 +11,9 @@ SAMPLE=${SAMPLE:-../shared/corpus/city_2024/三亚.txt}
 
 # The default model (the best row of docs/results.md, configs/model/lac.yaml): Baidu's LAC-small
 # tagger as jieba ships it (character embeddings and a two-layer BiGRU trained on large Chinese
-# corpora; nothing is downloaded), fine-tuned with hashed character bigrams, a BiLSTM and a CRF layer. Training
-# evaluates it on dev, on the test reports and on the whole test reports (models/$RUN/eval-*/).
+# corpora; nothing is downloaded), fine-tuned with hashed character bigrams, a BiLSTM and a CRF
+# layer. Training evaluates it on dev, on the test reports and on the whole test reports
+# (models/$RUN/eval-*/).
 $GOVNER train run_name="$RUN"
 # The bar it is measured against: a feature CRF on the same data, split and metrics.
 $GOVNER crf-baseline output_dir=models/crf-baseline

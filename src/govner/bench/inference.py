@@ -36,6 +36,7 @@ from govner.errors import GovnerError
 from govner.evaluation.entities import evaluate_documents, split_documents
 from govner.generated_sections import write_section
 from govner.inference.cpu import set_threads
+from govner.inference.decoding import DECODERS
 from govner.inference.inputs import resolve_inputs
 from govner.inference.predictor import Predictor
 from govner.model.model_dir import ModelDir
@@ -57,9 +58,9 @@ class Mode:
     @classmethod
     def parse(cls, name: str) -> Mode:
         decoding, *extras = name.split("+")
-        if decoding not in ("argmax", "viterbi") or extras not in ([], ["int8"], ["onnx"], ["onnx", "int8"]):
+        if decoding not in DECODERS or extras not in ([], ["int8"], ["onnx"], ["onnx", "int8"]):
             raise GovnerError(
-                f"bench-inference: mode {name!r} is not a mode: write argmax or viterbi, then optionally "
+                f"bench-inference: mode {name!r} is not a mode: write {' or '.join(DECODERS)}, then optionally "
                 "+onnx and/or +int8 in that order (e.g. modes=[argmax,viterbi+onnx+int8])"
             )
         return cls(decoding, "int8" in extras, "onnx" if "onnx" in extras else "torch")
